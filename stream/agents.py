@@ -1,0 +1,206 @@
+"""Faust agents: the wiring from topics to ``stream.process``. No analysis happens here.
+
+Both agents acknowledge an input only after every message it produced is acknowledged
+by the broker (``noack`` streams, manual ``ack``), and run with concurrency 1 so
+offsets are committed in order (faust-streaming issue #606).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from typing import AsyncIterator
+
+from aiokafka.errors import KafkaError
+
+from stream import topics
+from stream.analysis.pipeline import Analyzer
+from stream.app import SETTINGS, accepted_topic, app, ledger_table, output_topics, raw_topic
+from stream.ingest.decode import decode_article, encode_article
+from stream.ingest.reasons import Rejected
+from stream.process import Outcome, Processor
+from stream.publish import Message, dead_letter
+from stream.revisions import Ledger
+
+log = logging.getLogger("stream.worker")
+
+
+class Runtime:
+    """What the agents share: the processor (model loaded once), its thread, and counters."""
+
+    def __init__(self) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
+        self.stats: Counter[str] = Counter()
+        self._processor: Processor | None = None
+        self._loading = asyncio.Lock()
+
+    async def processor(self) -> Processor:
+        async with self._loading:
+            if self._processor is None:
+                started = time.perf_counter()
+                loop = asyncio.get_running_loop()
+                analyzer = await loop.run_in_executor(
+                    self.executor, lambda: Analyzer(SETTINGS.model, historical_days=SETTINGS.historical_days,
+                                                    batch_size=SETTINGS.batch_size))
+                self._processor = Processor(analyzer, Ledger(ledger_table), max_message_bytes=SETTINGS.max_message_bytes,
+                                            validate=SETTINGS.validate_output)
+                log.info("model %s ready in %.1fs (extractor %s)", SETTINGS.model, time.perf_counter() - started,
+                         analyzer.extractor_version)
+        return self._processor
+
+    @property
+    def extractor_version(self) -> str:
+        return self._processor.analyzer.extractor_version if self._processor else f"unloaded+{SETTINGS.model}"
+
+
+runtime = Runtime()
+
+
+async def send_all(items: list[tuple[str, bytes | None, object]]) -> None:
+    """Send (topic, key, value) items and wait until the broker has acknowledged every one.
+
+    While the broker cannot take them, retry with backoff rather than crash: nothing is
+    acknowledged upstream meanwhile, and a resend repeats identical event ids.
+    """
+    delay = 1.0
+    while True:
+        try:
+            futures = []
+            for name, key, value in items:
+                topic = accepted_topic if name == topics.ACCEPTED else output_topics[name]
+                futures.append(await topic.send(key=key, value=value))
+            await asyncio.gather(*futures)
+            return
+        except KafkaError as exc:
+            log.warning("could not publish %d message(s): %s: %s; retrying in %.0fs", len(items),
+                        type(exc).__name__, exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+
+
+def _source(event) -> dict:
+    message = event.message
+    return {"topic": message.topic, "partition": message.partition, "offset": message.offset,
+            "timestamp": message.timestamp}
+
+
+def _dead_letter_item(rejected: Rejected, event, stage: str) -> tuple[str, bytes | None, dict]:
+    message = dead_letter(rejected, raw=event.message.value, key=event.message.key, source=_source(event),
+                          stage=stage, extractor_version=runtime.extractor_version,
+                          max_message_bytes=SETTINGS.max_message_bytes)
+    runtime.stats[f"deadletter.{rejected.reason.value}"] += 1
+    log.warning("dead-lettered %s offset %s/%s (article %s): %s: %s", event.message.topic, event.message.partition,
+                event.message.offset, rejected.article_id, rejected.reason.value, rejected.message)
+    key = rejected.article_id.encode() if rejected.article_id else event.message.key
+    return topics.DEADLETTER, key, message.value
+
+
+@app.agent(raw_topic, concurrency=1)
+async def ingest(stream) -> None:
+    """articles.raw -> validated and re-keyed by article id on articles.accepted, or the dead-letter topic."""
+    manual = stream.noack()
+    async for event in manual.events():
+        runtime.stats["consumed"] += 1
+        try:
+            article = decode_article(event.message.value, max_body_bytes=SETTINGS.max_body_bytes)
+            item = (topics.ACCEPTED, article.id.encode(), encode_article(article))
+        except Rejected as rejected:
+            item = _dead_letter_item(rejected, event, "ingest")
+        await send_all([item])
+        await manual.ack(event)
+
+
+async def batches(events: AsyncIterator, size: int) -> AsyncIterator[list]:
+    """Adaptive batches: whatever is waiting, up to ``size``, without waiting for more.
+
+    An idle worker handles an article the moment it arrives; a busy one takes bigger batches.
+    """
+    queue: asyncio.Queue = asyncio.Queue(maxsize=size)
+
+    async def pump() -> None:
+        async for event in events:
+            await queue.put(event)
+
+    pumping = asyncio.ensure_future(pump())
+    try:
+        while True:
+            getter = asyncio.ensure_future(queue.get())
+            done, _ = await asyncio.wait({getter, pumping}, return_when=asyncio.FIRST_COMPLETED)
+            if getter not in done:
+                getter.cancel()
+                pumping.result()  # re-raises what stopped the stream
+                return
+            batch = [getter.result()]
+            while len(batch) < size and not queue.empty():
+                batch.append(queue.get_nowait())
+            yield batch
+    finally:
+        pumping.cancel()
+
+
+@app.agent(accepted_topic, concurrency=1)
+async def analyze(stream) -> None:
+    """articles.accepted -> sentences, entities, claims and the processed analysis."""
+    manual = stream.noack()
+    async for batch in batches(manual.events(), SETTINGS.batch_size):
+        await process_batch(batch)
+        for event in batch:
+            await manual.ack(event)
+
+
+async def process_batch(events: list) -> None:
+    processor = await runtime.processor()
+    started = time.perf_counter()
+    items: list[tuple[str, bytes | None, object]] = []
+    articles, origin = [], {}
+    for event in events:
+        try:
+            article = decode_article(event.message.value, max_body_bytes=SETTINGS.max_body_bytes)
+        except Rejected as rejected:
+            items.append(_dead_letter_item(rejected, event, "analysis"))
+            continue
+        articles.append(article)
+        origin[id(article)] = event
+    todo, dupes = processor.fresh(articles)
+    analyses = await asyncio.get_running_loop().run_in_executor(runtime.executor, processor.analyze, todo)
+    nlp_seconds = time.perf_counter() - started
+    outcomes = processor.outcomes(todo, analyses)
+    processed: list[tuple[str, bytes, object]] = []
+    for outcome in outcomes:
+        if outcome.rejected is not None:
+            items.append(_dead_letter_item(outcome.rejected, origin[id(outcome.article)], "analysis"))
+        elif outcome.messages:
+            key = outcome.article.id.encode()
+            items += [(m.topic, key, m.value) for m in outcome.messages[:-1]]
+            processed.append((topics.PROCESSED, key, outcome.messages[-1].value))
+    try:
+        await send_all(items)
+        await send_all(processed)  # last, so a consumer that sees it knows the rest is out
+    except BaseException:
+        processor.ledger.discard()
+        raise
+    processor.ledger.commit()
+    _count(outcomes, len(dupes) + sum(o.duplicate for o in outcomes), len(events), nlp_seconds, started)
+
+
+def _count(outcomes: list[Outcome], duplicates: int, received: int, nlp_seconds: float, started: float) -> None:
+    done = [o for o in outcomes if o.messages]
+    casualties = sum(len(o.processed["casualties"]) for o in done)
+    attacks = sum(len(o.processed["attacks"]) for o in done)
+    stats = runtime.stats
+    stats["processed"] += len(done)
+    stats["duplicates"] += duplicates
+    stats["casualty_claims"] += casualties
+    stats["attack_claims"] += attacks
+    log.info("batch of %d: %d processed (%d casualty, %d attack claims), %d duplicate(s) skipped, "
+             "%d rejected; nlp %.0f ms, total %.0f ms", received, len(done), casualties, attacks, duplicates,
+             received - len(done) - duplicates, nlp_seconds * 1000, (time.perf_counter() - started) * 1000)
+
+
+@app.task
+async def load_model() -> None:
+    """Load the model as the worker starts, not on the first article."""
+    await runtime.processor()

