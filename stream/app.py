@@ -53,6 +53,7 @@ def _credentials(settings: Settings):
 
 
 def create_app(settings: Settings) -> faust.App:
+    (settings.state_dir / "faust").mkdir(parents=True, exist_ok=True)
     return faust.App(
         settings.faust_id,
         broker=broker_url(settings),
@@ -71,6 +72,7 @@ def create_app(settings: Settings) -> faust.App:
         table_standby_replicas=0,
         stream_buffer_maxsize=max(64, settings.batch_size * 4),
         autodiscover=False,
+        datadir=str(settings.state_dir / "faust"),
     )
 
 

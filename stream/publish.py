@@ -38,7 +38,7 @@ def _envelope(analysis: dict, revision: int) -> dict:
 
 
 def _compact(processed: dict) -> dict:
-    """Drop repeated text (sentence and evidence texts) that a consumer can slice from the body."""
+    """Drop the sentence texts, which a consumer can slice from the body with their offsets."""
     sentences = [{k: v for k, v in s.items() if k != "text"} for s in processed["sentences"]]
     return {**processed, "sentences": sentences, "compacted": True}
 

@@ -51,6 +51,8 @@ def _is_noun_trigger(token: Token) -> bool:
         return False  # the head noun carries the claim: "drone attack"
     if low in ("strike", "strikes"):
         return _strike_in_context(token)
+    if low in ("bomber", "bombers"):  # a person, or a plane: an attack only as "suicide bomber"
+        return any(c.lower_ == "suicide" for c in token.children)
     if low in _WEAPON_NOUNS:
         return token.head.lower_ in _WEAPON_VERBS
     return True
@@ -62,6 +64,8 @@ def _is_verb_trigger(token: Token) -> bool:
         return False
     if low in ("opened", "open", "opening") and any(c.lower_ == "fire" for c in token.children):
         return True
+    if low in ("blew", "blow", "blown", "blows") and any(c.lower_ == "up" for c in token.children):
+        return True  # "blew himself up", "blew up the bridge"
     if low in ("shot", "shoot", "shooting") and any(c.lower_ == "down" for c in token.children):
         return False  # "shot down 41 drones" is an interception
     if low in ("set", "sets") and any(c.lower_ in ("fire", "ablaze") for c in token.subtree):
@@ -104,6 +108,9 @@ def attack_type(trigger: Token) -> str:
                 return kind
     if trigger.pos_ == "VERB" and trigger.lower_ in ("strike", "strikes"):
         return "other"
+    if trigger.lower_ in ("blew", "blow", "blown", "blows"):
+        reflexive = any(c.lower_ in ("himself", "herself", "themselves") for c in trigger.children)
+        return "suicide_bombing" if reflexive else "bombing"
     return _DEFAULT_TYPES.get(trigger.lower_, "other")
 
 

@@ -79,7 +79,11 @@ def _verb_claim(token: Token, status: str) -> Found | None:
 
 
 def _intransitive_claim(token: Token, status: str) -> Found | None:
+    if token.lower_ == "missing" and first_child(token, "dobj") is not None:
+        return None  # "missing the deadline"
     subj = subject_of(token)
+    if subj is not None and subj.dep_ not in ("nsubj", "nsubjpass") and token.dep_ == "relcl":
+        subj = token.head
     if subj is None:
         return None
     victims = read_victims(subj)
@@ -92,6 +96,10 @@ def _adjective_claim(token: Token, status: str) -> Found | None:
     if nummod is not None:
         count = parse_count(token.doc[nummod.left_edge.i:nummod.i + 1].text)
         return Found(status, token, None, count, _cause(token.head))
+    if token.dep_ == "amod" and token.head.dep_ == "dobj" and token.head.head.lower_ in lx.KILLING_VERBS_WITH_COMPLEMENT:
+        verb = token.head.head  # "police shot dead two suspects"
+        victims = read_victims(token.head)
+        return Found(status, verb, victims, victims and victims.count, subject_of(verb))
     if token.dep_ not in ("oprd", "acomp", "xcomp", "ccomp", "conj", "attr", "advmod"):
         return None
     verb = token.head

@@ -68,7 +68,7 @@ def base_claim(
         "certainty": certainty(trigger, victim, source),
         "time": time,
         "historical": is_historical(time, ctx),
-        "background": is_background(trigger, sent, time),
+        "background": is_background(trigger, sent, time, victim),
         "location": claim_place(trigger, sent, ctx, list(avoid), demote, list(prefer)),
     }
 

@@ -35,8 +35,8 @@ _BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
     r"(updated|published|posted|last updated)( on| at)?:? .{0,60}\d.{0,40}",
     r"(this (article|story) (was|has been) (updated|corrected)).{0,200}",
 )]
-_BYLINE = re.compile(r"(by|from) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}(?:(?:,| and) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})*"
-                     r"(?:,? [\w ]{0,40})?\.?")
+_BYLINE = re.compile(r"(?:[Bb]y|[Ff]rom) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}(?:(?:,| and) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})*"
+                     r"(?:, [\w ]{0,40})?\.?")
 # "GAZA, Oct 22 (Reuters) -", "KYIV, Ukraine (AP) —", "BEIRUT —", "Gaza City, Oct 22 (AFP) -"
 _DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Za-z.'\u2019-]*(?: [A-Z][A-Za-z.'\u2019-]*){0,3}(?:, [A-Z][A-Za-z.'\u2019-]*(?: [A-Z][A-Za-z.]*){0,2})?)"

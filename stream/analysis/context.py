@@ -40,6 +40,11 @@ class ArticleContext:
     last_source: str | None = None  # last named attribution, for pronouns
     last_actor: str | None = None  # last organisation or group subject, for "it"
     last_place: str | None = None  # last place named in an earlier sentence of the same paragraph
+    place_names: frozenset[str] = frozenset()  # names tagged as places somewhere in the article
+
+    def is_place(self, ent: Span) -> bool:
+        """A place entity, or a name the article tags as a place elsewhere ("Kharkiv officials" as ORG)."""
+        return (ent.label_ in PLACE_LABELS or ent.text in self.place_names) and _plausible_place(ent)
     sentence_index: int = 0
 
     def span_dict(self, span: Span) -> dict:
@@ -52,6 +57,8 @@ def canonical_actor(span: Span) -> str | None:
     text = span.text.lower().replace("\u2019", "'").removeprefix("the ")
     if text in lx.ACTOR_ALIASES:
         return lx.ACTOR_ALIASES[text]
+    if text in lx.DEMONYMS:
+        return lx.DEMONYMS[text]
     for token in span:
         word = token.lower_
         if word in lx.ACTOR_ALIASES and (token.ent_type_ in ACTOR_LABELS or token.pos_ == "PROPN"):
@@ -216,14 +223,17 @@ def is_historical(time: dict, ctx: ArticleContext) -> bool:
 
 
 # -- background ----------------------------------------------------------------------------------
-def is_background(trigger: Token, sent: Span, time: dict) -> bool:
-    """Cumulative tolls and past context: "since the war began", "even after assassinating ..."."""
+def is_background(trigger: Token, sent: Span, time: dict, victim: Token | None = None) -> bool:
+    """Cumulative tolls and past context: "since the war began", "even after assassinating ...", and
+    "the death of <a named person>" with no date of its own (a reference to an event already known)."""
     clause = clause_head(trigger)
     text = sent.text.lower()
     if any(marker in text for marker in lx.CUMULATIVE_MARKERS):
         return True
     if time.get("basis") == "text":
         return False
+    if trigger.pos_ == "NOUN" and victim is not None and victim.ent_type_ == "PERSON":
+        return True
     for node in ancestors_with_self(trigger):
         if node.dep_ == "pcomp" and node.head.lower_ in lx.CONTEXT_PREPOSITIONS:
             return True
@@ -250,13 +260,13 @@ def claim_place(
     best = None
     source_place = None
     for ent in sent.ents:
-        if ent.label_ not in PLACE_LABELS or not _plausible_place(ent) or any(in_span(ent.root, s) for s in avoid):
+        if not ctx.is_place(ent) or any(in_span(ent.root, s) for s in avoid):
             continue
         if any(in_span(ent.root, s) for s in demote):
             source_place = source_place or ent  # "Gaza health officials": where the source speaks for
             continue
         preferred = any(in_span(ent.root, s) for s in prefer)
-        modifier = ent.root.dep_ in ("compound", "amod", "nmod") and ent.root.head.ent_type_ not in PLACE_LABELS
+        modifier = ent.root.dep_ in ("compound", "amod", "nmod", "npadvmod") and ent.root.head.ent_type_ not in PLACE_LABELS
         if modifier and not preferred and ent.root.head is not trigger:
             continue
         score = distance(ent.root, trigger) - (3 if preferred else 0)
@@ -291,6 +301,6 @@ def remember(sent: Span, ctx: ArticleContext) -> None:
         if token.ent_type_ in ("ORG", "GPE", "NORP"):
             span = phrase(token)
             ctx.last_actor = canonical_actor(span) or span.text
-    places = [e for e in sent.ents if e.label_ in PLACE_LABELS and _plausible_place(e)]
+    places = [e for e in sent.ents if ctx.is_place(e)]
     if places:
         ctx.last_place = places[-1].text.removeprefix("the ")

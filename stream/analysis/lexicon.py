@@ -22,6 +22,7 @@ TRANSITIVE_STATUS = {
 INTRANSITIVE_STATUS = {
     **dict.fromkeys("die dies died dying perish perishes perished".split(), "killed"),
     **dict.fromkeys("flee flees fled fleeing".split(), "displaced"),
+    "missing": "missing",  # "two journalists are missing", parsed as a progressive verb
 }
 # Adjectives and participles predicated of the victim: "five were dead", "left 3 wounded", "remain missing".
 ADJECTIVE_STATUS = {
@@ -138,8 +139,8 @@ ATTACK_NOUNS = {
     "bombardment", "shelling", "explosion", "explosions", "blast", "blasts", "ied", "ieds", "rocket", "rockets",
     "missile", "missiles", "drone", "drones", "mortar", "mortars", "gunfire", "shooting", "shootings", "assault",
     "assaults", "clash", "clashes", "ambush", "ambushes", "incursion", "incursions", "stabbing", "stabbings",
-    "arson", "kidnapping", "kidnappings", "abduction", "abductions", "offensive", "shootout", "gunbattle",
-    "firefight", "bomb", "bombs", "barrage", "salvo", "onslaught",
+    "arson", "kidnapping", "kidnappings", "abduction", "abductions", "shootout", "gunbattle",
+    "firefight", "bomb", "bombs", "barrage", "salvo", "onslaught", "bomber", "bombers",
 }
 ATTACK_VERBS = {
     "bomb", "bombed", "bombing", "shell", "shelled", "shelling", "strike", "struck", "striking", "strikes",

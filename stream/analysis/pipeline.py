@@ -91,6 +91,7 @@ class Analyzer:
             historical_days=self.historical_days,
             dateline_place=dateline_place(plan.text[dateline.start:dateline.end]) if dateline else None,
             main_place=_main_place(entities),
+            place_names=frozenset(e["text"] for e in entities if e["label"] in ("GPE", "LOC", "FAC")),
         )
         casualties: list[dict] = []
         attacks: list[dict] = []

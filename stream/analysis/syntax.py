@@ -94,6 +94,8 @@ def subject_of(verb: Token) -> Token | None:
     """Subject of a verb, inherited where English elides it: "killed five and wounded ten",
     "threatened to strike", "drones struck ..., killing two"."""
     subj = first_child(verb, "nsubj", "nsubjpass", "csubj")
+    if subj is not None and subj.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+        return verb.head  # "Ivan Boiko, who died in a strike": the antecedent
     if subj is None and verb.dep_ == "acl" and first_child(verb, "dobj") is not None:
         return verb.head  # "strikes killed 17" parsed as a reduced relative on "strikes"
     if subj is None and (verb.dep_ in ("conj", "xcomp") or _is_participle_clause(verb)) and verb.head is not verb:

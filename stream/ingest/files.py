@@ -89,9 +89,21 @@ def _file_items(path: Path, published_at: str | None) -> Iterator[RawItem]:
         yield from _items_from_json_text(str(path), data)
 
 
+def _looks_like_json(data: bytes) -> bool:
+    """A JSON document, or JSON lines whose first line parses ("[Updated] Drones hit..." is text)."""
+    first = next((line for line in data.splitlines() if line.strip()), b"")
+    for candidate in (data, first):
+        try:
+            orjson.loads(candidate)
+            return True
+        except orjson.JSONDecodeError:
+            pass
+    return False
+
+
 def _stdin_items(published_at: str | None) -> Iterator[RawItem]:
     data = sys.stdin.buffer.read()
-    if data.lstrip()[:1] in (b"{", b"["):
+    if _looks_like_json(data):
         yield from _items_from_json_text("<stdin>", data)
     elif data.strip():
         ident = "stdin-" + hashlib.sha256(data).hexdigest()[:16]

