@@ -14,7 +14,7 @@ from rich.console import Console
 from stream import settings as settings_module
 from stream.settings import Settings, SettingsError
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 

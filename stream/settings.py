@@ -33,16 +33,6 @@ def _int(env: dict, name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
-def _float(env: dict, name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not a number (default {default})") from None
-
-
 def _bool(env: dict, name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -88,9 +78,8 @@ class Settings:
     local_broker_heap: str = "512m"
     web_host: str = "127.0.0.1"
     web_port: int = 6066
-    # Articles analysed together in one nlp.pipe call, and how long to wait to fill a batch.
+    # Most articles analysed together in one nlp.pipe call (a batch takes what is waiting, never waits).
     batch_size: int = 16
-    batch_seconds: float = 0.05
     validate_output: bool = True
 
     @property
@@ -133,26 +122,34 @@ _ENV_NAMES = {
 }
 
 
+# field -> (variable, minimum) for whole numbers
+_INT_ENV = {
+    "max_message_bytes": ("STREAM_MAX_MESSAGE_BYTES", 1024 * 1024),
+    "max_body_bytes": ("STREAM_MAX_BODY_BYTES", 1024),
+    "historical_days": ("STREAM_HISTORICAL_DAYS", 0),
+    "partitions": ("STREAM_PARTITIONS", 1),
+    "replication_factor": ("STREAM_REPLICATION_FACTOR", 1),
+    "local_broker_port": ("STREAM_LOCAL_BROKER_PORT", 1),
+    "web_port": ("STREAM_WEB_PORT", 1),
+    "batch_size": ("STREAM_BATCH_SIZE", 1),
+}
+_BOOL_ENV = {"validate_output": "STREAM_VALIDATE_OUTPUT"}
+_PATH_ENV = {"state_dir": "STREAM_STATE_DIR", "cache_dir": "STREAM_CACHE_DIR"}
+ENV_VARS = frozenset([*_ENV_NAMES.values(), *(v for v, _ in _INT_ENV.values()), *_BOOL_ENV.values(),
+                      *_PATH_ENV.values()])
+
+
 def load(env: dict | None = None) -> Settings:
     """Settings from ``env`` (default: ``os.environ``); raises SettingsError on a bad value."""
     env = dict(os.environ if env is None else env)
     kwargs: dict = {attr: env[name] for attr, name in _ENV_NAMES.items() if env.get(name)}
-    kwargs.update(
-        max_message_bytes=_int(env, "STREAM_MAX_MESSAGE_BYTES", Settings.max_message_bytes, 1024 * 1024),
-        max_body_bytes=_int(env, "STREAM_MAX_BODY_BYTES", Settings.max_body_bytes, 1024),
-        historical_days=_int(env, "STREAM_HISTORICAL_DAYS", Settings.historical_days),
-        partitions=_int(env, "STREAM_PARTITIONS", Settings.partitions, 1),
-        replication_factor=_int(env, "STREAM_REPLICATION_FACTOR", Settings.replication_factor, 1),
-        local_broker_port=_int(env, "STREAM_LOCAL_BROKER_PORT", Settings.local_broker_port, 1),
-        web_port=_int(env, "STREAM_WEB_PORT", Settings.web_port, 1),
-        batch_size=_int(env, "STREAM_BATCH_SIZE", Settings.batch_size, 1),
-        batch_seconds=_float(env, "STREAM_BATCH_SECONDS", Settings.batch_seconds),
-        validate_output=_bool(env, "STREAM_VALIDATE_OUTPUT", Settings.validate_output),
-    )
-    if env.get("STREAM_STATE_DIR"):
-        kwargs["state_dir"] = Path(env["STREAM_STATE_DIR"])
-    if env.get("STREAM_CACHE_DIR"):
-        kwargs["cache_dir"] = Path(env["STREAM_CACHE_DIR"])
+    for attr, (name, minimum) in _INT_ENV.items():
+        kwargs[attr] = _int(env, name, getattr(Settings, attr), minimum)
+    for attr, name in _BOOL_ENV.items():
+        kwargs[attr] = _bool(env, name, getattr(Settings, attr))
+    for attr, name in _PATH_ENV.items():
+        if env.get(name):
+            kwargs[attr] = Path(env[name])
     settings = Settings(**kwargs)
     if settings.broker and not settings.broker.startswith("kafka://"):
         raise SettingsError(

@@ -23,7 +23,7 @@ def test_settings_load_empty_env_gives_defaults():
     assert (s.partitions, s.replication_factor) == (8, 1)
     assert s.security_protocol == "PLAINTEXT"
     assert s.sasl_password == ""
-    assert (s.batch_size, s.batch_seconds) == (16, 0.05)
+    assert s.batch_size == 16
     assert s.validate_output is True
     assert s.state_dir.name == s.cache_dir.name == "conflict-stream"
 
@@ -52,7 +52,6 @@ def test_settings_load_empty_env_gives_defaults():
     ("STREAM_LOCAL_BROKER_PORT", "19092", "local_broker_port", 19092),
     ("STREAM_WEB_PORT", "8080", "web_port", 8080),
     ("STREAM_BATCH_SIZE", "64", "batch_size", 64),
-    ("STREAM_BATCH_SECONDS", "0.2", "batch_seconds", 0.2),
     ("STREAM_VALIDATE_OUTPUT", "false", "validate_output", False),
     ("STREAM_VALIDATE_OUTPUT", "0", "validate_output", False),
     ("STREAM_VALIDATE_OUTPUT", "OFF", "validate_output", False),
@@ -68,7 +67,7 @@ def test_settings_env_var_maps_to_field(var, value, attr, expected):
 
 
 @pytest.mark.parametrize("var", ["STREAM_BROKER", "STREAM_TOPIC_PREFIX", "STREAM_PARTITIONS",
-                                 "STREAM_VALIDATE_OUTPUT", "STREAM_BATCH_SECONDS", "STREAM_STATE_DIR"])
+                                 "STREAM_VALIDATE_OUTPUT", "STREAM_BATCH_SIZE", "STREAM_STATE_DIR"])
 def test_settings_empty_value_means_default(var):
     assert load({var: ""}) == Settings()
 
@@ -90,7 +89,6 @@ def test_settings_unrelated_env_vars_are_ignored():
     ("STREAM_LOCAL_BROKER_PORT", "port"),
     ("STREAM_WEB_PORT", "0"),
     ("STREAM_BATCH_SIZE", "1e3"),
-    ("STREAM_BATCH_SECONDS", "fast"),
     ("STREAM_VALIDATE_OUTPUT", "maybe"),
     ("STREAM_VALIDATE_OUTPUT", "2"),
 ])
@@ -166,3 +164,12 @@ def test_settings_topic_prefixes_names(prefix, name, expected):
     settings = load({"STREAM_TOPIC_PREFIX": prefix})
     assert settings.topic(name) == expected
     assert settings.faust_id == f"{prefix}conflict-stream"
+
+
+def test_settings_env_vars_lists_every_variable_load_reads():
+    from stream.settings import ENV_VARS
+
+    assert {"STREAM_BROKER", "STREAM_TOPIC_PREFIX", "STREAM_MAX_MESSAGE_BYTES", "STREAM_STATE_DIR",
+            "STREAM_VALIDATE_OUTPUT", "STREAM_SASL_PASSWORD"} <= ENV_VARS
+    for var in ENV_VARS:
+        assert var.startswith("STREAM_")

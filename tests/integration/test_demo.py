@@ -1,0 +1,40 @@
+"""`stream demo`, the main job: samples in, events printed, web view up, Ctrl-C stops what it started."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.integration.conftest import free_port
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def test_demo_prints_events_and_stops_cleanly(pipeline, tmp_path):
+    port = free_port()
+    env = {**os.environ, **pipeline.env}
+    out, err = tmp_path / "demo.out", tmp_path / "demo.err"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        demo = subprocess.Popen([sys.executable, "-m", "stream.cli", "demo", "--web-port", str(port)], env=env,
+                                stdout=stdout, stderr=stderr)
+        try:
+            deadline = time.monotonic() + 150
+            while "accounted for" not in err.read_text() and time.monotonic() < deadline:
+                assert demo.poll() is None, err.read_text()
+                time.sleep(0.5)
+            assert "accounted for" in err.read_text(), err.read_text()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+                assert page.status == 200
+        finally:
+            demo.send_signal(signal.SIGINT)
+            demo.wait(90)
+    printed = out.read_text()
+    assert "KILLED" in printed and "AIRSTRIKE" in printed and "DEAD LETTER" in printed and "RETRACTED" in printed
+    assert "stopped the worker" in err.read_text()
+    assert demo.returncode == 0
