@@ -79,6 +79,12 @@ class Processor:
                 self.ledger.staged.pop(article.id, None)
                 out.append(Outcome(article, rejected=rejected))
                 continue
+            except Exception:  # a bug in building messages must not stall the stream either
+                log.exception("building the messages of article %r failed", article.id)
+                self.ledger.staged.pop(article.id, None)
+                out.append(Outcome(article, rejected=Rejected(Reason.ANALYSIS_FAILED, _failure_message(article),
+                                                              article.id)))
+                continue
             out.append(Outcome(article, messages, revision=decision.revision))
         return out
 

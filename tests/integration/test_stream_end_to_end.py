@@ -7,6 +7,7 @@ import base64
 import subprocess
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 import orjson
 import pytest
@@ -17,18 +18,19 @@ from stream.ingest.files import read_items
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
+SHARED_SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "reuters_2024-10-22_blinken_ceasefire.txt"
 OUTPUTS = (topics.SENTENCES, topics.ENTITIES, topics.CASUALTIES, topics.ATTACKS, topics.PROCESSED, topics.DEADLETTER)
 
 
-def _extract_lines(source: str) -> list[dict]:
-    done = subprocess.run([sys.executable, "-m", "stream.cli", "extract", source], capture_output=True, check=False)
+def _extract_lines_args(*args: str) -> list[dict]:
+    done = subprocess.run([sys.executable, "-m", "stream.cli", "extract", *args], capture_output=True, check=False)
     assert done.returncode in (0, 3), done.stderr.decode()
     return [orjson.loads(line) for line in done.stdout.splitlines()]
 
 
 @pytest.fixture(scope="module")
 def extracted() -> dict[tuple[str, int], dict]:
-    return {(d["article_id"], d["revision"]): d for d in _extract_lines(str(samples_dir()))}
+    return {(d["article_id"], d["revision"]): d for d in _extract_lines_args(str(samples_dir()))}
 
 
 def test_stream_samples_match_extract_and_fill_every_topic(pipeline, extracted):
@@ -139,3 +141,18 @@ def test_stream_unkeyed_input_is_rekeyed_by_article_id(pipeline):
             article_id = record.value.get("article_id") or record.value.get("id")
             assert record.key == article_id.encode()
     assert sorted(r.value["totals"]["killed"]["best"] for r in out[topics.PROCESSED]) == [2, 3, 4, 5, 6, 7]
+
+
+def test_stream_acceptance_example_matches_extract(pipeline):
+    """The acceptance article (ours, and the original when ../shared is here) through the stream."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "kharkiv_2025-03-11.txt"
+    sources = [(fixture, "2025-03-11", 31)] + ([(SHARED_SAMPLE, "2024-10-22", 21)] if SHARED_SAMPLE.exists() else [])
+    items = [next(read_items(str(path), published_at=day)) for path, day, _ in sources]
+    pipeline.start_worker()
+    asyncio.run(pipeline.produce([i.value for i in items], [i.key for i in items]))
+    out = asyncio.run(pipeline.read((topics.PROCESSED,), until=lambda r: len(r[topics.PROCESSED]) == len(items)))
+    streamed = {r.value["article_id"]: r.value for r in out[topics.PROCESSED]}
+    for path, day, killed in sources:
+        (offline,) = _extract_lines_args(str(path), "--published-at", day)
+        assert streamed[path.stem] == offline
+        assert offline["totals"]["killed"]["best"] == killed
