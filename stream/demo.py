@@ -15,6 +15,7 @@ from rich.console import Console
 
 from stream import topics
 from stream.broker import local_cluster
+from stream.broker.local import BrokerError
 from stream.console import describe
 from stream.ingest.files import read_items
 from stream.kafka_io import consume, ensure_topics, produce
@@ -75,8 +76,11 @@ def run_demo(settings: Settings, web_port: int | None, err: Console, out: Consol
     if settings.uses_local_broker:
         cluster = local_cluster(settings)
         if not cluster.running_nodes():
-            with err.status("starting the local Kafka broker..."):
-                cluster.start()
+            try:
+                with err.status("starting the local Kafka broker..."):
+                    cluster.start()
+            except BrokerError as exc:
+                raise SystemExit(f"error: {exc}") from None
             started_broker = True
         url = cluster.url()
     else:

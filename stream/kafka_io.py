@@ -79,9 +79,22 @@ async def ensure_topics(settings: Settings, broker_url: str, specs: tuple[TopicS
                 pass
         if created:
             log.info("created topics: %s", ", ".join(created))
+            await _wait_for_leaders(admin, created)
         return created
     finally:
         await admin.close()
+
+
+async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str], timeout: float = 30.0) -> None:
+    """New topics are usable once every partition has a leader; clients started earlier would warn."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        described = await admin.describe_topics(names)
+        if all(t["error_code"] == 0 and t["partitions"] and all(p["leader"] >= 0 for p in t["partitions"])
+               for t in described):
+            return
+        await asyncio.sleep(0.1)
+    log.warning("topics %s have no leader after %.0fs", ", ".join(names), timeout)
 
 
 async def _node_ids(bootstrap: str) -> set[int]:
