@@ -208,6 +208,16 @@ def extract(source: str, published_at: str | None) -> None:
     sys.exit(3 if rejected else 0)
 
 
+# -- eval -------------------------------------------------------------------------------
+@main.command(name="eval", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def evaluate(args: tuple[str, ...]) -> None:
+    """Extraction quality on the evaluation data (../shared/data): one table (--help for options)."""
+    from stream.evaluation.harness import main as evaluation
+
+    sys.exit(evaluation(list(args)))
+
+
 # -- demo -------------------------------------------------------------------------------
 @main.command()
 @click.option("--web-port", type=int, default=None, help="Port of the worker's web view (default STREAM_WEB_PORT).")

@@ -11,15 +11,27 @@ from spacy.tokens import Span, Token
 
 from stream.analysis import lexicon as lx
 from stream.analysis.claims import base_claim, is_attack_noun, responsible_actor
-from stream.analysis.context import ACTOR_LABELS, ArticleContext
+from stream.analysis.context import ACTOR_LABELS, ArticleContext, has_violence
 from stream.analysis.syntax import first_child, is_passive, phrase, subject_of
 
 _TARGET_PREPS = {"on", "against", "at", "into", "targeting", "toward", "towards", "upon"}
 _WEAPON_VERBS = lx.LAUNCH_VERBS | lx.ATTACK_VERBS | {"exploded", "explode", "went", "landed", "land", "fell",
                                                       "rained", "detonated", "hit", "struck", "killed", "kill",
                                                       "killing", "wounded", "injured", "slammed", "crashed"}
+# Weapons that start a claim only when something is done with them ("fired mortars", "a bomb exploded").
 _WEAPON_NOUNS = {"drone", "drones", "missile", "missiles", "rocket", "rockets", "mortar", "mortars", "bomb", "bombs",
-                 "ied", "ieds", "shells", "grenade", "grenades"}
+                 "shells", "grenade", "grenades", "launchers", "guns", "rifles", "machineguns", "arms", "weapons",
+                 "artillery", "howitzers", "tanks", "explosives", "shots", "projectiles"}
+_FIGHTING_VERBS = {"erupted", "broke", "continued", "continues", "raged", "rages", "intensified", "resumed", "flared",
+                   "escalated", "erupt", "break", "rage", "ensued", "took"}
+_FIGHTING_MODIFIERS = {"heavy", "fierce", "intense", "renewed", "sporadic", "deadly", "armed", "gun", "bloody"}
+_FIRE_VERBS = {"fire", "fired", "firing", "fires"}
+_FIRE_MODIFIERS = {"sniper", "artillery", "mortar", "rocket", "tank", "gun", "machine", "machinegun", "heavy",
+                   "automatic", "indiscriminate", "small", "arms", "cross", "crossfire", "anti-aircraft", "naval"}
+_OPERATION_MODIFIERS = {"military", "security", "counter-terrorism", "counterterrorism", "counter-insurgency",
+                        "clearance", "joint", "search", "cordon", "combing", "anti-terror", "police", "army"}
+_QUANTITY_NOUNS = lx.QUANTITY_HEADS | {"total", "series", "volley", "barrage", "wave", "salvo"}
+_OBSERVE_VERBS = {"observed", "heard", "recorded", "reported", "registered", "exchanged"}
 # Types a trigger has when nothing near it says more; a struck target or the verb "strike" says nothing.
 _DEFAULT_TYPES = {"strike": "airstrike", "strikes": "airstrike", "bombed": "bombing",
                   "bomb": "bombing", "shelled": "shelling", "shoot": "shooting", "shot": "shooting",
@@ -28,7 +40,16 @@ _DEFAULT_TYPES = {"strike": "airstrike", "strikes": "airstrike", "bombed": "bomb
                   "abducted": "kidnapping", "kidnapped": "kidnapping", "detonated": "bombing",
                   "exploded": "bombing", "firebombed": "arson", "pounded": "shelling", "pummelled": "airstrike",
                   "pummeled": "airstrike", "opened": "shooting", "open": "shooting", "set": "arson",
-                  "sets": "arson"}
+                  "sets": "arson", "fired": "shooting", "fire": "shooting", "firing": "shooting",
+                  "kidnapping": "kidnapping", "abducting": "kidnapping", "fought": "ground_assault",
+                  "exchanged": "ground_assault", "encountered": "ground_assault", "operation": "ground_assault",
+                  "operations": "ground_assault", "encounter": "ground_assault", "shots": "shooting",
+                  "bursts": "shooting", "fire": "shooting", "projectiles": "shelling", "shell": "shelling"}
+_BOMB_WORDS = {"bomb", "bombs", "ied", "ieds", "explosive", "device", "car", "suicide", "landmine", "mine"}
+_VIOLENT_MODIFIERS = frozenset().union(*(m for _, m in lx.TYPE_MARKERS)) | {
+    "deadly", "terrorist", "terror", "armed", "militant", "lethal", "suicide", "violent", "bloody", "jihadist"}
+_ARMED_CANONICAL = set(lx.ACTOR_ALIASES.values()) - {"United Nations", "UNRWA", "NATO"}
+_UNARMED = {"government", "authorities", "group", "regime", "police"}
 _CLAIMING_VERBS = lx.CLAIM_VERBS | {"take", "took", "taken", "assumed", "assume", "accepted"}
 
 
@@ -45,7 +66,9 @@ def _strike_in_context(token: Token) -> bool:
 
 def _is_noun_trigger(token: Token) -> bool:
     low = token.lower_
-    if token.pos_ not in ("NOUN", "PROPN") or low not in lx.ATTACK_NOUNS:
+    if low == "shoot" and token.i + 2 < len(token.doc) and token.nbor(1).text == "-" and token.nbor(2).lower_ == "out":
+        return True  # "a shoot-out", split by the tokenizer
+    if token.pos_ not in ("NOUN", "PROPN") or (low not in lx.ATTACK_NOUNS and low not in _WEAPON_NOUNS):
         return False
     if token.dep_ in ("compound", "amod", "nmod") and token.head.lower_ in lx.ATTACK_NOUNS:
         return False  # the head noun carries the claim: "drone attack"
@@ -53,15 +76,48 @@ def _is_noun_trigger(token: Token) -> bool:
         return _strike_in_context(token)
     if low in ("bomber", "bombers"):  # a person, or a plane: an attack only as "suicide bomber"
         return any(c.lower_ == "suicide" for c in token.children)
+    if low == "fire":  # "sniper fire", "heavy artillery fire", "exchange of fire"; not "a fire broke out"
+        return (any(c.dep_ in ("compound", "amod", "nmod") and c.lower_ in _FIRE_MODIFIERS for c in token.children)
+                or token.head.lower_ in ("exchanged", "exchange")
+                or (token.head.lower_ == "of" and token.head.head.lower_ in ("exchange", "bursts")))
+    if low in ("operation", "operations", "encounter"):  # a security operation, not a surgical one
+        return (any(c.lower_ in _OPERATION_MODIFIERS for c in token.children)
+                or any(c.dep_ == "prep" and c.lower_ == "by" and any(p.lower_ in lx.FORCE_NOUNS or
+                                                                      p.ent_type_ in ("ORG", "NORP")
+                                                                      for p in c.children) for c in token.children))
+    if low in ("fighting", "battle", "battles"):  # not "fighting corruption", not "the battle for the title"
+        return (token.head.lower_ in _FIGHTING_VERBS or any(c.lower_ in _FIGHTING_MODIFIERS for c in token.children)
+                or any(c.dep_ == "prep" and c.lower_ in ("between", "with", "against") for c in token.children))
+    if low in _WEAPON_NOUNS or low in ("ied", "ieds", "landmine", "landmines", "drone", "drones"):
+        verb = _governing_verb(token)
+        if verb is not None and (verb.lower_ in lx.DISARMING_VERBS or any(c.lower_ == "down" for c in verb.children)):
+            return False  # "shot down a drone", "defused two IEDs"
     if low in _WEAPON_NOUNS:
-        return token.head.lower_ in _WEAPON_VERBS
+        verb = _governing_verb(token)
+        if verb is not None and verb.lower_ in _OBSERVE_VERBS and low in ("shots", "projectiles", "bursts", "shells"):
+            return True  # "observed a total of 15 shots": monitors' counts of fire
+        return verb is not None and verb.lower_ in _WEAPON_VERBS and (
+            low not in ("guns", "arms", "weapons", "tanks", "artillery") or verb.lower_ in _FIRE_VERBS | {"used"})
     return True
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The verb a noun hangs on, through coordination and quantities: "fired mortars and machine guns",
+    "observed a total of 42 projectiles"."""
+    while token.head is not token:
+        if token.dep_ == "conj":
+            token = token.head
+        elif token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in _QUANTITY_NOUNS:
+            token = token.head.head
+        else:
+            break
+    return token.head if token.head.pos_ in ("VERB", "AUX") else None
 
 
 def _is_verb_trigger(token: Token) -> bool:
     low = token.lower_
-    if not (token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")):
-        return False
+    if not (token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")) or token.dep_ in ("amod", "compound"):
+        return False  # "the worst-hit areas"
     if low in ("opened", "open", "opening") and any(c.lower_ == "fire" for c in token.children):
         return True
     if low in ("blew", "blow", "blown", "blows") and any(c.lower_ == "up" for c in token.children):
@@ -72,10 +128,19 @@ def _is_verb_trigger(token: Token) -> bool:
         return True
     if low not in lx.ATTACK_VERBS:
         return False
+    if low in _FIRE_VERBS and not any(c.dep_ == "prep" and c.lower_ in _TARGET_PREPS for c in token.children):
+        return False  # "fired at/on the positions"; "fired the minister" is no attack
+    if low in ("exchanged", "encountered"):  # "exchanged fire", "encountered LeT militants"
+        obj = first_child(token, "dobj")
+        return obj is not None and (obj.lower_ == "fire" or lx.VICTIM_KINDS.get(obj.lower_) == "militants"
+                                    or obj.ent_type_ in ("ORG", "NORP"))
     args = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "agent")]
     if any(_is_noun_trigger(a) for a in args):
         return False  # "air strikes pummelled ...": the noun carries the claim
     subj = subject_of(token)
+    obj = first_child(token, "dobj")
+    if obj is not None and obj.lower_ in lx.MILITARY_TARGETS and low not in ("hit", "hits"):
+        return True  # "attacked a military position"
     if low in ("hit", "hits", "struck", "strike", "target", "targeted", "targeting", "attacked", "attack"):
         return subj is not None and (subj.ent_type_ in ACTOR_LABELS or subj.lower_ in lx.FORCE_NOUNS
                                       or subj.lower_ in lx.ACTOR_ALIASES or is_attack_noun(subj)) or is_passive(token)
@@ -83,10 +148,13 @@ def _is_verb_trigger(token: Token) -> bool:
 
 
 def _own_words(trigger: Token) -> list[Token]:
-    """The trigger and its modifiers: "drone attack", "suicide car bomb", rockets with the verb that fired them."""
+    """The trigger and its modifiers: "drone attack", "suicide car bomb", rockets with the verb that fired
+    them and what they were dropped from ("grenades from a drone")."""
     words = [trigger, *(c for c in trigger.children if c.dep_ in ("compound", "amod", "nmod"))]
-    if trigger.dep_ in ("dobj", "nsubj", "nsubjpass") and trigger.head.lower_ in _WEAPON_VERBS:
-        words.append(trigger.head)
+    verb = _governing_verb(trigger) if trigger.pos_ in ("NOUN", "PROPN") else None
+    if verb is not None and verb.lower_ in _WEAPON_VERBS:
+        words.append(verb)
+        words += [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "from" for t in c.subtree]
     return words
 
 
@@ -99,15 +167,36 @@ def _context_words(trigger: Token) -> list[Token]:
     return words
 
 
+def _clause_words(trigger: Token) -> list[Token]:
+    """The words of the trigger's clause: "LNA air force targeted positions with heavy artillery fire"."""
+    head = trigger if trigger.pos_ in ("VERB", "AUX") else (_governing_verb(trigger) or trigger)
+    return list(head.subtree)
+
+
 def attack_type(trigger: Token) -> str:
-    """The most specific type its own words give, else its arguments', else the trigger's default."""
-    for words in (_own_words(trigger), _context_words(trigger)):
+    """The most specific type its own words give, else its arguments', else its clause's, else the
+    trigger's default; an unspecified attack on soldiers' positions is a ground assault."""
+    if "both directions" in trigger.sent.text:
+        return "ground_assault"  # fire "in both directions of the frontline": an exchange, a clash
+    if trigger.lower_ == "explosions" and not {t.lower_ for t in _own_words(trigger)} & _BOMB_WORDS:
+        return "shelling"  # counted explosions along a front line are shells, not planted bombs
+    if trigger.lower_ == "shoot":
+        return "shooting"  # "a shoot-out"
+    for words in (_own_words(trigger), _context_words(trigger), _clause_words(trigger)):
         lowered = {t.lower_ for t in words}
         for kind, markers in lx.TYPE_MARKERS:
             if lowered & markers:
                 return kind
     if trigger.pos_ == "VERB" and trigger.lower_ in ("strike", "strikes"):
         return "other"
+    target = _target(trigger)
+    if target is not None and target.root.lower_ in lx.MILITARY_TARGETS:
+        return "ground_assault"
+    actor = _actor_token(trigger)
+    actor_span = range(actor.left_edge.i, actor.right_edge.i + 1) if actor is not None else range(0)
+    if any(lx.VICTIM_KINDS.get(t.lower_) in ("soldiers", "police", "militants") for t in trigger.sent
+           if t.i not in actor_span and t.pos_ == "NOUN"):
+        return "ground_assault"  # "2 soldiers were killed following an attack by militants": an armed clash
     if trigger.lower_ in ("blew", "blow", "blown", "blows"):
         reflexive = any(c.lower_ in ("himself", "herself", "themselves") for c in trigger.children)
         return "suicide_bombing" if reflexive else "bombing"
@@ -191,12 +280,42 @@ def find_attacks(sent: Span) -> list[Token]:
     return [t for t in sent if _is_noun_trigger(t) or _is_verb_trigger(t)]
 
 
+def _armed(actor: dict | None) -> bool:
+    """An actor known to bear arms: a state's forces or an armed group."""
+    if not actor:
+        return False
+    head = actor["text"].lower().split()[-1]
+    return actor.get("canonical") in _ARMED_CANONICAL or (head in lx.FORCE_NOUNS and head not in _UNARMED)
+
+
+def _crowd_control(trigger: Token) -> bool:
+    """Tear gas and rubber bullets against a crowd: an intervention, not an attack."""
+    head = trigger if trigger.pos_ in ("VERB", "AUX") else (_governing_verb(trigger) or trigger)
+    text = head.doc[head.left_edge.i:head.right_edge.i + 1].text.lower()
+    return any(marker in text for marker in lx.CROWD_CONTROL)
+
+
+def _credible(trigger: Token, actors: list[dict | None], target: Span | None) -> bool:
+    """Everyday attack words ("attacked the plan", "stormed to victory") count only near violence: a
+    weapon or violent word on them ("drone attack", "deadly attack"), a cue in the sentence, an armed
+    actor or claimant, or a military target."""
+    if trigger.lower_ not in lx.AMBIGUOUS_ATTACK_WORDS or has_violence(trigger.sent, besides=trigger):
+        return True
+    if trigger.lower_ == "shoot" and trigger.i + 2 < len(trigger.doc) and trigger.nbor(2).lower_ == "out":
+        return True  # "a shoot-out" is never a figure of speech
+    if {t.lower_ for t in _own_words(trigger)[1:]} & _VIOLENT_MODIFIERS:
+        return True
+    return any(map(_armed, actors)) or (target is not None and target.root.lower_ in lx.MILITARY_TARGETS)
+
+
 def attack_claims(sent: Span, ctx: ArticleContext) -> list[dict]:
     claims: dict[str, dict] = {}
     for trigger in find_attacks(sent):
         kind = attack_type(trigger)
         actor, actor_span = responsible_actor(_resolve_pronoun(_actor_token(trigger), ctx), ctx)
         claimant, _ = responsible_actor(_resolve_pronoun(_claimant(trigger), ctx), ctx)
+        if not _credible(trigger, [actor, claimant], _target(trigger)) or _crowd_control(trigger):
+            continue
         target = _target(trigger)
         if kind in claims:  # one attack of a kind per sentence: later mentions only fill gaps
             earlier = claims[kind]

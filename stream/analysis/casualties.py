@@ -28,6 +28,12 @@ _REVISION_VERBS = {"rose", "rise", "risen", "rises", "climbed", "climb", "climbs
                    "soared", "topped"}
 _TAKE_VERBS = {"take", "taken", "took", "taking", "held", "hold", "holding", "seize", "seized", "captured", "capture"}
 _LOSS_VERBS = {"lost", "lose", "loses", "losing"}
+_FATAL_ADVERBS = {"fatally", "mortally"}
+_SINGLE_DEATH_NOUNS = {"homicide", "murder", "killing", "slaying", "death", "assassination"}
+_SHOOTING_VERBS = {"shot", "shoot", "shoots", "shooting", "stabbed", "stab", "stabbing"}
+_SUFFER_VERBS = {"suffered", "suffer", "suffers", "sustained", "sustain", "received", "receiving", "suffering",
+                 "sustaining"}
+_ADDITIVE = {"other", "another", "also", "additional", "further", "more", "too"}
 _NEGATABLE_TOLLS = {"casualties", "casualty", "fatalities", "deaths", "injuries", "dead"}
 
 
@@ -41,6 +47,15 @@ class Found:
     toll_update: bool = False
     bodies: bool = False
     subset: bool = False
+
+    @property
+    def additional(self) -> bool:
+        """"two other policemen were killed", "another soldier died", "militants were also killed"."""
+        words = {t.lower_ for t in self.victims.span} if self.victims and self.victims.span is not None else set()
+        if self.victims and self.victims.count_span is not None:
+            words |= {t.lower_ for t in self.victims.count_span}
+        words |= {c.lower_ for c in self.trigger.children if c.dep_ == "advmod"}
+        return bool(words & _ADDITIVE)
 
 
 def _agent(verb: Token) -> Token | None:
@@ -60,14 +75,25 @@ def _cause(verb: Token) -> Token | None:
     return None
 
 
+def _shared_object(verb: Token) -> Token | None:
+    """The object of a verb, or the one it shares with its conjunct: "killing and wounding 12 fighters"."""
+    obj = first_child(verb, "dobj")
+    if obj is None and first_child(verb, "nsubj", "nsubjpass") is None:
+        for conj in (c for c in verb.children if c.dep_ == "conj"):
+            obj = first_child(conj, "dobj")
+            if obj is not None:
+                break
+    return obj
+
+
 def _verb_claim(token: Token, status: str) -> Found | None:
     if is_passive(token):
-        subj = first_child(token, "nsubjpass", "nsubj")
+        subj = subject_of(token)  # shared in "were shot and killed", "was attacked and beaten to death"
         if subj is None and token.dep_ in ("acl", "amod"):
             subj = token.head  # "20 people killed in the raid"
         victims = read_victims(subj) if subj is not None else None
         return Found(status, token, victims, victims and victims.count, _agent(token) or _cause(token))
-    obj = first_child(token, "dobj")
+    obj = _shared_object(token)
     if obj is not None:
         victims = read_victims(obj)
         return Found(status, token, victims, victims and victims.count, subject_of(token))
@@ -103,13 +129,23 @@ def _adjective_claim(token: Token, status: str) -> Found | None:
     if token.dep_ not in ("oprd", "acomp", "xcomp", "ccomp", "conj", "attr", "advmod"):
         return None
     verb = token.head
-    holder = first_child(verb, "dobj") or first_child(verb, "nsubjpass", "nsubj")
-    if holder is None:
+    victims = _victims_of(verb)
+    if victims is None:
         return None
-    victims = read_victims(holder)
     agent = subject_of(verb) if first_child(verb, "dobj") is not None else _agent(verb) or _cause(verb)
     return Found(status, verb if verb.lower_ in lx.KILLING_VERBS_WITH_COMPLEMENT else token, victims,
                  victims and victims.count, agent)
+
+
+def _victims_of(verb: Token) -> Victims | None:
+    """Victims held by a verb ("left 7 dead", "a man was found dead"): its object, else its subjects from
+    the nearest out (a misparse can hang a date's number on the verb as a second subject), else the
+    subject it shares ("sustained wounds and was pronounced dead")."""
+    holders = [c for c in verb.children if c.dep_ == "dobj"]
+    holders += sorted((c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")), key=lambda c: -c.i)
+    if not holders and (shared := subject_of(verb)) is not None:
+        holders.append(shared)
+    return next((v for v in map(read_victims, holders) if v is not None), None)
 
 
 def _toll_count(toll: Token) -> tuple[Count | None, bool]:
@@ -138,6 +174,8 @@ def _no_casualties(token: Token) -> Found | None:
 
 
 def _noun_claim(token: Token, status: str) -> Found | None:
+    if status == "injured" and (hurt := _suffered(token, status)) is not None:
+        return hurt
     bodies = token.lower_ in lx.BODY_NOUNS
     parent = token.head
     if token.dep_ == "pobj" and parent.lower_ == "of" and (
@@ -151,6 +189,9 @@ def _noun_claim(token: Token, status: str) -> Found | None:
         victims = read_victims(pobj)  # "the death of Hamas leader Yahya Sinwar", "the bodies of 12 people"
         if victims is not None and victims.count is not None:
             return Found(status, token, victims, victims.count, bodies=bodies)
+    single = _one_death(token)
+    if single is not None:
+        return single
     nummod = first_child(token, "nummod")
     if nummod is not None:  # "45 fatalities", "two deaths", "12 bodies"
         count = parse_count(token.doc[nummod.left_edge.i:nummod.i + 1].text)
@@ -158,6 +199,21 @@ def _noun_claim(token: Token, status: str) -> Found | None:
     if status == "kidnapped" and token.dep_ in ("dobj", "oprd", "attr", "npadvmod") and token.head.lower_ in _TAKE_VERBS:
         return _verb_claim(token.head, status)  # "took 30 hostages" is read as taking victims
     return None
+
+
+def _one_death(token: Token) -> Found | None:
+    """One death named by a noun: "a homicide", "the killing", "her death" (count 1); a
+    "murder-suicide" is two."""
+    if token.lower_ not in _SINGLE_DEATH_NOUNS or token.dep_ in ("compound", "amod") or token.tag_ != "NN":
+        return None
+    if any(c.dep_ in ("nummod", "prep") and (c.lower_ == "of" or c.like_num) for c in token.children):
+        return None  # "the death of X", "two deaths": read elsewhere
+    marked = [c for c in token.children if c.dep_ in ("det", "poss") and c.lower_ not in ("no", "any", "every")]
+    if not marked:
+        return None  # "charged with murder"
+    suicide = token.i + 2 < len(token.doc) and token.nbor(1).text == "-" and token.nbor(2).lower_ == "suicide"
+    count = Count(2, 2, 2, text="murder-suicide") if suicide else Count(1, 1, 1, text=token.text)
+    return Found("killed", token, None, count)
 
 
 def _toll_claim(token: Token) -> Found | None:
@@ -191,9 +247,47 @@ def _phrase_claim(token: Token) -> Found | None:
     return None
 
 
+def _shot_claim(verb: Token) -> Found | None:
+    """"were shot", "stabbed a man": wounded, unless the sentence says they died ("shot dead", "shot and
+    killed"), which other rules read."""
+    fatal = {c.lower_ for c in verb.children} | {c.lower_ for conj in verb.conjuncts for c in conj.children}
+    if fatal & lx.KILLING_COMPLEMENTS or any(c.lower_ in lx.TRANSITIVE_STATUS or c.lower_ in
+                                             lx.INTRANSITIVE_STATUS for c in verb.conjuncts):
+        return None
+    if any(c.lower_ == "down" for c in verb.children):
+        return None  # "shot down a drone"
+    return _verb_claim(verb, "injured")
+
+
+def _suffered(token: Token, status: str) -> Found | None:
+    """"Three people suffered gunshot wounds", "he sustained serious injuries": the subject is hurt;
+    "fatal injuries", "mortal wounds": killed."""
+    if token.dep_ != "dobj" or token.head.lower_ not in _SUFFER_VERBS:
+        return None
+    if any(c.lower_ in ("fatal", "mortal", "deadly", "lethal") for c in token.children):
+        status = "killed"
+    subj = subject_of(token.head)
+    victims = read_victims(subj) if subj is not None else None
+    return Found(status, token.head, victims, victims and victims.count, _cause(token.head)) if victims else None
+
+
+def _to_death(verb: Token) -> bool:
+    """"shot two men to death", "was beaten to death"."""
+    return any(c.dep_ == "prep" and c.lower_ == "to" and any(p.lower_ == "death" for p in c.children)
+               for c in verb.children)
+
+
 def _find(token: Token) -> Found | None:
     low = token.lower_
     is_verb = token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")
+    if is_verb and low in lx.KILLING_VERBS_WITH_COMPLEMENT and _to_death(token):
+        return _verb_claim(token, "killed")
+    if is_verb and any(c.lower_ in _FATAL_ADVERBS for c in token.children):
+        return _verb_claim(token, "killed")  # "was fatally shot", "mortally wounded"
+    if is_verb and low in _SHOOTING_VERBS:
+        return _shot_claim(token)
+    if low == "death" and token.head.lower_ == "to" and token.head.head.lower_ in lx.KILLING_VERBS_WITH_COMPLEMENT:
+        return None  # read from the verb
     if low in lx.TOLL_NOUNS:
         return _toll_claim(token)
     if is_verb and low in lx.TRANSITIVE_STATUS:
@@ -229,9 +323,20 @@ def find_casualties(sent: Span) -> list[Found]:
     return found
 
 
+def _plausible(found: Found, sent: Span, ctx: ArticleContext) -> bool:
+    """Deaths in accidents are no casualty claims; words that only report a death ("died", "bodies") need
+    an article about violence and no natural cause ("has died aged 84", "died of cancer")."""
+    text = sent.text.lower()
+    if found.status == "killed" and any(marker in text for marker in lx.ACCIDENTS):
+        return False
+    if found.trigger.lower_ in lx.DEATH_WORDS or found.trigger.lower_ in lx.DEATH_REPORTING_VERBS:
+        return ctx.violent and not any(marker in text for marker in lx.NATURAL_DEATH)
+    return True
+
+
 def casualty_claims(sent: Span, ctx: ArticleContext) -> list[dict]:
     claims = []
-    for f in find_casualties(sent):
+    for f in (f for f in find_casualties(sent) if _plausible(f, sent, ctx)):
         perpetrator, actor_span = responsible_actor(f.agent, ctx)
         parts = [t for t in (f.victims.head if f.victims else None,) if t is not None]
         if f.victims and f.victims.span is not None:
@@ -248,6 +353,7 @@ def casualty_claims(sent: Span, ctx: ArticleContext) -> list[dict]:
             "toll_update": f.toll_update,
             "bodies": f.bodies,
             "subset": f.subset,
+            "additional": f.additional,
         }
         claims.append(claim)
     return claims

@@ -41,6 +41,8 @@ class ArticleContext:
     last_actor: str | None = None  # last organisation or group subject, for "it"
     last_place: str | None = None  # last place named in an earlier sentence of the same paragraph
     place_names: frozenset[str] = frozenset()  # names tagged as places somewhere in the article
+    lede_time: dict | None = None  # the date the first sentence gives its story, for undated claims
+    violent: bool = True  # some sentence of the article speaks of violence (see has_violence)
 
     def is_place(self, ent: Span) -> bool:
         """A place entity, or a name the article tags as a place elsewhere ("Kharkiv officials" as ORG)."""
@@ -191,7 +193,28 @@ def _is_future(trigger: Token) -> bool:
 
 
 def claim_time(trigger: Token, sent: Span, ctx: ArticleContext) -> dict:
-    """The time of the claim: the nearest resolvable DATE/TIME in its sentence, else the publication day."""
+    """The time of the claim: the nearest resolvable DATE/TIME of its own (or its reporting) clause; else
+    the date the article's first sentence gives its story (later sentences usually tell the same event);
+    else the publication day."""
+    own = _time_in(trigger, sent, ctx)
+    if own is not None:
+        return own
+    if ctx.lede_time is not None:
+        return {**ctx.lede_time, "basis": "lede"}
+    if ctx.published is None:
+        return {"text": None, "date": None, "date_end": None, "precision": None, "basis": None, "start": None,
+                "end": None}
+    day = ctx.published.isoformat()
+    return {"text": None, "date": day, "date_end": day, "precision": "day", "basis": "published_at", "start": None,
+            "end": None}
+
+
+def lede_time(sent: Span, ctx: ArticleContext) -> dict | None:
+    """The date of the first sentence's main clause: "On 29 April, gunmen killed ..." dates the story."""
+    return _time_in(sent.root, sent, ctx)
+
+
+def _time_in(trigger: Token, sent: Span, ctx: ArticleContext) -> dict | None:
     best = None
     clauses = governing_clauses(trigger)
     for ent in sent.ents:
@@ -208,16 +231,11 @@ def claim_time(trigger: Token, sent: Span, ctx: ArticleContext) -> dict:
         return {"text": ent.text, "date": resolved.start.isoformat(), "date_end": resolved.end.isoformat(),
                 "precision": resolved.precision, "basis": "text", "start": ent.start_char + ctx.offset,
                 "end": ent.end_char + ctx.offset}
-    if ctx.published is None:
-        return {"text": None, "date": None, "date_end": None, "precision": None, "basis": None, "start": None,
-                "end": None}
-    day = ctx.published.isoformat()
-    return {"text": None, "date": day, "date_end": day, "precision": "day", "basis": "published_at", "start": None,
-            "end": None}
+    return None
 
 
 def is_historical(time: dict, ctx: ArticleContext) -> bool:
-    if not time.get("date") or ctx.published is None or time["basis"] != "text":
+    if not time.get("date") or ctx.published is None or time["basis"] not in ("text", "lede"):
         return False
     return date.fromisoformat(time["date"]) < ctx.published - timedelta(days=ctx.historical_days)
 
@@ -230,6 +248,8 @@ def is_background(trigger: Token, sent: Span, time: dict, victim: Token | None =
     text = sent.text.lower()
     if any(marker in text for marker in lx.CUMULATIVE_MARKERS):
         return True
+    if any(node.lower_ in lx.COMMEMORATION_WORDS for node in trigger.ancestors):
+        return True  # "protested against the killing of a journalist"
     if time.get("basis") == "text":
         return False
     if trigger.pos_ == "NOUN" and victim is not None and victim.ent_type_ == "PERSON":
@@ -304,3 +324,28 @@ def remember(sent: Span, ctx: ArticleContext) -> None:
     places = [e for e in sent.ents if ctx.is_place(e)]
     if places:
         ctx.last_place = places[-1].text.removeprefix("the ")
+
+
+def _violent_token(token: Token) -> bool:
+    low = token.lower_
+    if low in lx.VIOLENCE_CUES:
+        return True
+    if low in ("shot", "shoot") and token.pos_ == "VERB":  # "was shot", "shot a man"; not "took a shot"
+        return any(c.dep_ in ("nsubjpass", "auxpass") or c.lower_ == "dead" for c in token.children) or any(
+            c.dep_ == "dobj" and (c.ent_type_ == "PERSON" or c.lower_ in lx.PERSON_NOUNS) for c in token.children)
+    if low in lx.ARMED_COLLECTIVES and token.pos_ in ("NOUN", "PROPN"):
+        return any(c.dep_ in ("compound", "amod", "nmod", "poss") and (c.ent_type_ in ("NORP", "ORG", "GPE")
+                   or c.pos_ == "PROPN" or c.lower_ in _ARMED_WORDS) for c in token.children)
+    return False
+
+
+_ARMED_WORDS = {"security", "armed", "government", "rebel", "military", "special", "pro-government", "regime",
+                "allied", "coalition", "opposition", "joint", "enemy", "federal", "state", "militia", "police"}
+
+
+def has_violence(sent: Span, *, besides: Token | None = None) -> bool:
+    """A violence cue in the sentence (other than ``besides``): weapons, armed men, killings."""
+    if any(t is not besides and _violent_token(t) for t in sent):
+        return True
+    text = sent.text.lower()
+    return any(phrase in text for phrase in lx.VIOLENCE_PHRASES)

@@ -54,7 +54,7 @@ _YEAR_TAIL = r"(?:,? (?P<year>\d{4})| (?P<rel>last|this) year)?"
 _WD_HEAD = rf"(?:(?:{_alt(_WEEKDAYS)}),? )?"  # "Tuesday, Oct. 22": the weekday is redundant
 
 # --- regexes (compiled once) --------------------------------------------------
-_PREFIX_RE = re.compile(r"^(?:(?:on|in|at|during|the|early|late|earlier on|later on) )+")
+_PREFIX_RE = re.compile(r"^(?:(?:on|in|at|during|over|the|early|late|earlier on|later on|just|only|as recently as) )+")
 _TIME_OF_DAY_RE = re.compile(r" (?:morning|afternoon|evening|night)$")
 _WEEKDAY_RE = re.compile(rf"^(?:(?P<mod>last|this|next) )?{_WD}$")
 _AGO_RE = re.compile(rf"^{_NUM} (?P<unit>day|week|month|year)s? ago$")
@@ -82,6 +82,7 @@ for _unit in ("week", "month", "year"):
         f"last {_unit}": (_unit, -1, None), f"previous {_unit}": (_unit, -1, None),
         f"next {_unit}": (_unit, 1, None), f"this {_unit}": (_unit, 0, "auto"),
         f"earlier this {_unit}": (_unit, 0, "past"), f"later this {_unit}": (_unit, 0, "future"),
+        f"earlier in the {_unit}": (_unit, 0, "past"),
     }
 del _unit
 
@@ -161,6 +162,18 @@ def _past_n(s: str, pub: date | None, future: bool) -> _Span | None:
     return pub - timedelta(days=days), pub, "week" if days >= 7 else "day"
 
 
+def _weekend(s: str, pub: date | None, future: bool) -> _Span | None:
+    """"last weekend", "this weekend", "over the weekend": the Saturday and Sunday nearest in tense."""
+    if s not in ("weekend", "last weekend", "this weekend", "past weekend") or pub is None:
+        return None
+    saturday = pub - timedelta(days=(pub.weekday() - 5) % 7)
+    if s == "last weekend" and saturday == pub:
+        saturday -= timedelta(days=7)
+    if future and s != "last weekend" and saturday < pub - timedelta(days=1):
+        saturday += timedelta(days=7)
+    return saturday, saturday + timedelta(days=1), "day"
+
+
 def _weekday(s: str, pub: date | None, future: bool) -> _Span | None:
     if not (m := _WEEKDAY_RE.match(_TIME_OF_DAY_RE.sub("", s))) or pub is None:
         return None
@@ -222,7 +235,7 @@ def _month_only(s: str, pub: date | None, future: bool) -> _Span | None:
 
 
 _FAMILIES = (_absolute, _relative_day, _relative_period, _ago, _past_n,
-             _weekday, _month_day, _month_only)
+             _weekend, _weekday, _month_day, _month_only)
 
 
 def _normalise(text: str) -> str:

@@ -22,6 +22,8 @@ TRANSITIVE_STATUS = {
 INTRANSITIVE_STATUS = {
     **dict.fromkeys("die dies died dying perish perishes perished".split(), "killed"),
     **dict.fromkeys("flee flees fled fleeing".split(), "displaced"),
+    **dict.fromkeys("succumbed succumb succumbs".split(), "killed"),  # "succumbed to his injuries"
+    **dict.fromkeys("hospitalized hospitalised".split(), "injured"),
     "missing": "missing",  # "two journalists are missing", parsed as a progressive verb
 }
 # Adjectives and participles predicated of the victim: "five were dead", "left 3 wounded", "remain missing".
@@ -38,7 +40,7 @@ ADJECTIVE_STATUS = {
 NOUN_STATUS = {
     **dict.fromkeys("death deaths fatality fatalities dead body bodies corpse corpses killing killings murder "
                     "murders massacre slaying slayings assassination".split(), "killed"),
-    **dict.fromkeys("injury injuries wounded injured".split(), "injured"),
+    **dict.fromkeys("injury injuries wounded injured wound wounds".split(), "injured"),
     **dict.fromkeys("hostage hostages captive captives abductee abductees abduction abductions kidnapping "
                     "kidnappings".split(), "kidnapped"),
     **dict.fromkeys("arrest arrests detainee detainees".split(), "arrested"),
@@ -93,13 +95,36 @@ PERSON_NOUNS = set(
     "brother brothers father fathers husband husbands relative relatives occupant occupants crew "
     "tourist tourists driver drivers teacher teachers miner miners pilgrim pilgrims".split()
 ) | set(VICTIM_KINDS)
+# Roles, relations and occupations that are people, beyond VICTIM_KINDS and PERSON_NOUNS.
+PERSON_NOUNS |= set(
+    "judge judges councilor councillor councilors councillors sarpanch chief chieftain headman elder elders "
+    "activist lawmaker lawmakers politician politicians candidate senator legislator mp deputy director "
+    "businessman businessmen businesswoman trader traders merchant merchants vendor vendors shopkeeper "
+    "shopkeepers owner owners herder herders fisherman fishermen hunter hunters contractor contractors engineer "
+    "engineers lawyer lawyers prosecutor magistrate priest priests pastor pastors imam imams cleric clerics monk "
+    "monks nun nuns sheikh chairman chairperson wife husband sister sisters son mother father cousin uncle "
+    "nephew niece neighbour neighbor friend friends youth youths teenager adult adults infant passerby "
+    "pedestrian motorist motorists cyclist rider riders motorcyclist pilot pilots guard guards bodyguard "
+    "bodyguards watchman agent agents informant informants collaborator collaborators spy spies ranger "
+    "rangers warden colonel major captain lieutenant sergeant corporal brigadier general generals recruit "
+    "recruits cadet cadets volunteer militiaman member members supporter supporters follower followers "
+    "delegate delegates envoy diplomat diplomats employee employees staffer staffers labourer labourers "
+    "laborer laborers farmworker tribesman tribesmen villager local locals citizen citizens national nationals "
+    "girl woman boy man individual someone somebody anyone person victim parents parent child grandmother "
+    "grandfather grandson granddaughter stepfather stepmother stepson stepdaughter toddler roommate "
+    "girlfriend boyfriend fiance fiancee partner ex-wife ex-husband classmate classmates student shooter "
+    "gunman suspect".split())
+# Word endings that name people: "policeman", "spokeswoman", "activist", "separatists".
+PERSON_SUFFIXES = ("man", "men", "woman", "women", "ist", "ists", "ian", "ians")
 # Counted plurals that are not people: "killed 30 cattle" is not a casualty claim.
 NON_PERSON_NOUNS = {"cattle", "cows", "animals", "livestock", "goats", "sheep", "camels", "birds", "dogs", "horses",
                     "chickens", "donkeys", "pigs", "percent", "points", "dollars", "euros", "years", "days", "hours",
                     "minutes", "months", "weeks", "times", "kilometres", "kilometers", "miles", "metres", "meters",
                     "homes", "houses", "buildings", "vehicles", "cars", "trucks", "tanks", "drones", "missiles",
                     "rockets", "shells", "aircraft", "ships", "boats", "hectares", "tonnes", "tons", "votes",
-                    "seats", "shares", "jobs", "projects", "plans", "deals", "bills", "talks"}
+                    "seats", "shares", "jobs", "projects", "plans", "deals", "bills", "talks", "checklist",
+                    "playlist", "waitlist", "shortlist", "wrists", "twists", "layman", "caiman", "median",
+                    "meridian"}
 # Quantity heads: "dozens of corpses", "hundreds of people", "a number of soldiers".
 QUANTITY_HEADS = {"dozen", "dozens", "score", "scores", "hundred", "hundreds", "thousand", "thousands",
                   "million", "millions", "number", "handful", "couple", "pair", "several", "many", "few",
@@ -120,18 +145,23 @@ TYPE_MARKERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("airstrike", frozenset({"airstrike", "airstrikes", "air", "aerial", "warplane", "warplanes", "jet", "jets",
                              "bomber", "bombers", "helicopter", "helicopters", "gunship", "gunships", "airstrikes"})),
     ("shelling", frozenset({"shelling", "shelled", "shells", "shell", "artillery", "mortar", "mortars", "howitzer",
-                            "bombardment", "tank"})),
+                            "howitzers", "bombardment", "bombardments", "tank", "tanks", "launcher", "launchers",
+                            "projectiles",
+                            "projectile", "mlrs", "grad", "grads", "rpg", "rpgs", "atgm", "atgms", "cannon", "cannons"})),
     ("bombing", frozenset({"bomb", "bombs", "bombing", "bombings", "bombed", "explosion", "explosions", "blast",
                            "blasts", "ied", "ieds", "explosive", "explosives", "landmine", "landmines", "mine",
                            "grenade", "grenades", "detonated", "exploded", "car-bomb"})),
-    ("shooting", frozenset({"shooting", "shootings", "gunfire", "gunshot", "gunshots", "shot", "sniper", "snipers",
-                            "gunmen", "gunman", "shootout", "opened"})),
+    ("shooting", frozenset({"shooting", "shootings", "gunfire", "gunshot", "gunshots", "shot", "shots", "sniper",
+                            "snipers", "gunmen", "gunman", "shootout", "opened", "gun", "guns", "machinegun",
+                            "machineguns", "rifle", "rifles", "bursts", "firearm", "firearms", "pistol", "pistols"})),
     ("stabbing", frozenset({"stabbing", "stabbings", "stabbed", "knife", "machete", "hacked"})),
     ("arson", frozenset({"arson", "torched", "burned", "burnt", "firebombed", "firebomb", "ablaze"})),
     ("kidnapping", frozenset({"kidnapping", "kidnappings", "abduction", "abductions", "abducted", "kidnapped"})),
     ("ground_assault", frozenset({"raid", "raids", "raided", "stormed", "assault", "assaults", "clash", "clashes",
                                   "clashed", "offensive", "incursion", "incursions", "ambush", "ambushed",
-                                  "ambushes", "storming", "gunbattle", "firefight", "battle", "battles"})),
+                                  "ambushes", "storming", "gunbattle", "firefight", "battle", "battles", "fighting",
+                                  "fought", "skirmish", "skirmishes", "exchanged", "exchange", "encounter",
+                                  "encountered", "operation", "operations"})),
 )
 # Words that start an attack claim (nouns and verbs); other markers only refine one.
 ATTACK_NOUNS = {
@@ -140,7 +170,10 @@ ATTACK_NOUNS = {
     "missile", "missiles", "drone", "drones", "mortar", "mortars", "gunfire", "shooting", "shootings", "assault",
     "assaults", "clash", "clashes", "ambush", "ambushes", "incursion", "incursions", "stabbing", "stabbings",
     "arson", "kidnapping", "kidnappings", "abduction", "abductions", "shootout", "gunbattle",
-    "firefight", "bomb", "bombs", "barrage", "salvo", "onslaught", "bomber", "bombers",
+    "firefight", "bomb", "bombs", "barrage", "salvo", "onslaught", "bomber", "bombers", "rcied", "vbied",
+    "svbied", "landmine", "landmines", "skirmish", "skirmishes", "battle", "battles", "fighting", "shots",
+    "projectiles", "explosives", "grenade", "grenades", "shell", "shells", "bursts", "bombardments", "operation",
+    "operations", "encounter", "fire",
 }
 ATTACK_VERBS = {
     "bomb", "bombed", "bombing", "shell", "shelled", "shelling", "strike", "struck", "striking", "strikes",
@@ -148,11 +181,18 @@ ATTACK_VERBS = {
     "ambush", "ambushed", "pound", "pounded", "pounding", "pummel", "pummelled", "pummeled", "target",
     "targeted", "targeting", "shoot", "shot", "shooting", "stab", "stabbed", "torch", "torched", "abduct",
     "abducted", "kidnap", "kidnapped", "detonate", "detonated", "explode", "exploded", "clash", "clashed",
-    "hit", "hits", "firebombed",
+    "hit", "hits", "firebombed", "kidnapping", "abducting", "fought", "fire", "fired", "firing", "encountered",
+    "exchanged",
 }
 # Verbs that carry a weapon noun to its target: "launched rockets into Haifa", "fired missiles at".
 LAUNCH_VERBS = {"launch", "launched", "launching", "fire", "fired", "firing", "lob", "lobbed", "send", "sent",
-                "shoot", "shot", "drop", "dropped", "dropping", "hurl", "hurled", "rain", "rained"}
+                "shoot", "shot", "drop", "dropped", "dropping", "hurl", "hurled", "rain", "rained", "plant",
+                "planted", "planting", "throw", "threw", "thrown", "use", "used", "using"}
+# What an attack on soldiers' positions is: ACLED's "armed clash" (a ground assault), not a strike on civilians.
+MILITARY_TARGETS = {"position", "positions", "checkpoint", "checkpoints", "check", "base", "bases", "post", "posts",
+                    "outpost", "outposts", "forces", "soldiers", "troops", "police", "patrol", "patrols", "convoy",
+                    "barracks", "camp", "camps", "frontline", "front", "trenches", "unit", "units", "army",
+                    "military", "station", "stations", "policemen", "fighters", "militants", "militiamen"}
 # "strike" also means a labour strike: a strike counts only with military words near it and no labour words.
 STRIKE_CONTEXT = {"air", "drone", "missile", "military", "airstrike", "deadly", "lethal", "precision", "retaliatory",
                   "targeted", "artillery", "rocket", "coalition", "killed", "kill", "killing", "kills", "hit", "hits",
@@ -164,6 +204,7 @@ LABOUR_CONTEXT = {"workers", "worker", "union", "unions", "plant", "factory", "s
                   "day-long", "indefinite", "talks", "picket", "lucky", "first", "tax", "strike-hit"}
 # Weapons named with an attack: recorded as the claim's weapon.
 WEAPON_WORDS = {
+    "launchers", "launcher", "machineguns", "machinegun", "ied", "rcied", "vbied",
     "rocket", "rockets", "missile", "missiles", "drone", "drones", "mortar", "mortars", "artillery", "shells",
     "bomb", "bombs", "ied", "ieds", "grenade", "grenades", "knife", "machete", "rifle", "rifles", "gun", "guns",
     "car bomb", "explosives", "explosive", "tank", "tanks", "warplanes", "jets", "helicopter", "helicopters",
@@ -202,10 +243,21 @@ CUMULATIVE_MARKERS = (
     "since 19", "total of", "in the year since", "over the past year", "in the past year", "over the years",
     "in recent years", "over the past decade", "civil war", "in the conflict",
 )
+# A claim these govern is the subject of a protest or a memorial, not news of the day.
+COMMEMORATION_WORDS = frozenset("""protest protests protested protesting demonstrate demonstrated demonstrating
+demonstration condemn condemned condemning mourn mourned mourning vigil vigils commemorate commemorated
+commemorating anniversary memorial denounce denounced""".split())
+# Crowd control is no attack: "fired tear gas and rubber bullets at protesters".
+CROWD_CONTROL = ("tear gas", "teargas", "rubber bullet", "water cannon", "pepper spray", "stun grenade", "batons",
+                 "rubber-coated")
+# Done to a weapon, these make it no attack: "shot down a drone", "defused two bombs", "seized an IED".
+DISARMING_VERBS = frozenset("""intercepted intercept intercepts downed destroyed destroy seized seize defused
+defuse diffused recovered uncovered found dismantled neutralized neutralised cleared confiscated discovered
+disarmed shot_down""".split())
 # Prepositions that make a victim phrase a subset of an earlier one: "including five children".
 SUBSET_HEADS = {"including", "among", "include", "includes", "included"}
 # Prepositions after which a past killing is context ("even after assassinating several leaders").
-CONTEXT_PREPOSITIONS = {"after", "since", "despite", "following", "before"}
+CONTEXT_PREPOSITIONS = {"after", "since", "despite", "following"}
 
 # -- actors ----------------------------------------------------------------------------
 DEMONYMS = {
@@ -255,3 +307,52 @@ FORCE_NOUNS = {"forces", "force", "troops", "army", "military", "soldiers", "pol
                "militants", "gunmen", "drones", "artillery", "group", "rebels", "insurgents", "attackers",
                "assailants", "jihadists", "terrorists", "bandits", "separatists", "junta"}
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "who", "which", "that"}
+
+# -- violence in context ------------------------------------------------------------------
+# Words that say violence is going on whatever the topic (not "attack", "strike", "fire", "battle", "shot":
+# football, markets and film have those too).
+VIOLENCE_CUES = frozenset("""
+killed killing killings murdered murder murders homicide homicides slain massacre massacred gunfire gunmen gunman
+gunshot gunshots stabbed stabbing stabbings bomb bombs bombing bombings bomber blast blasts explosion explosions
+explosive explosives ied ieds airstrike airstrikes missile missiles rockets mortar mortars artillery shelling
+shelled militants militant insurgents insurgency rebels troops soldiers militia militias militiamen jihadists
+terrorists terrorist terrorism attackers assailants casualties beheaded hostage hostages kidnapped abducted
+kidnapping abduction wounded firearm firearms rifle rifles gun guns shooting shootings sniper snipers grenade
+grenades assassinated assassination ambush ambushed armed warplanes airstrike fatally torture tortured hitmen
+hitman gang gangs cartel cartels drive-by shootout wounds brigade battalion battalions militiaman dissidents
+tribesmen paramilitary paramilitaries guerrillas guerrilla jihadist insurgent gunfight firefight mutilated
+dismembered decapitated muzzled gagged handcuffed strangled lynched sicarios clashed
+""".split())
+# Nouns that are armed men only with a name or a military word on them: "LNA forces", "the Myanmar
+# military", "security forces" (not "market forces", "the military budget").
+ARMED_COLLECTIVES = frozenset("forces military army police fighters faction factions division units officers "
+                              "guard guards".split())
+VIOLENCE_PHRASES = ("small arms", "machine gun", "machinegun", "opened fire", "open fire", "frontline",
+                    "front line", "ceasefire", "armed forces", "security forces", "armed group", "heavy weapons",
+                    "shoot-out", "organized crime", "organised crime", "drug traffick", "slit", "hands tied",
+                    "legs tied", "feet tied", "signs of violence", "signs of torture", "plastic bag", "criminal group")
+# A death from these is no casualty claim: "has died aged 84", "died of cancer", "killed in a car crash".
+NATURAL_DEATH = ("aged ", "age of", "cancer", "illness", "natural causes", "heart attack", "stroke", "disease",
+                 "peacefully", "in his sleep", "in her sleep", "overdose", "after a long", "complications",
+                 "pneumonia", "covid", "coronavirus", "drowned", "heart failure")
+# Nor is any death in these, however it is worded: "killed in a car crash".
+ACCIDENTS = ("car crash", "road accident", "traffic accident", "plane crash", "air crash", "bus crash",
+             "train crash", "helicopter crash", "car accident", "earthquake", "tsunami", "flood", "landslide",
+             "waves", "hurricane", "cyclone", "typhoon", "storm", "disaster", "catastrophe", "famine", "epidemic",
+             "disease", "pandemic")
+# Verbs that report a death found or left ("found dead", "left 7 dead"): the death itself may be natural.
+DEATH_REPORTING_VERBS = frozenset("found left leaving leave leaves confirmed declared reported feared pronounced".split())
+# Words that report a death without saying it was violent: they need a violent article.
+DEATH_WORDS = frozenset("""
+die dies died dying perish perished perishes succumbed succumb succumbs dead death deaths fatality fatalities
+body bodies corpse corpses lost lives
+""".split())
+# Attack words that are also everyday words ("attacked the plan", "stormed to victory", "bid battle"):
+# they make a claim only with a violence cue in the same sentence.
+AMBIGUOUS_ATTACK_WORDS = frozenset("""
+attack attacks attacked attacking target targeted targeting hit hits struck strike strikes stormed storming
+raid raids raided battle battles fighting fought clash clashes clashed assault assaults shell shells bursts
+fire fired firing fires shots operation operations exchange exchanged encounter encountered offensive
+onslaught barrage salvo pounded pounding pummelled pummeled blew blow blown torched set shot shoot striking
+shooting shootings explosion explosions blast blasts landmine landmines detonated exploded explode bomb bombs
+""".split())

@@ -17,7 +17,7 @@ from stream.analysis.article import Article
 from stream.analysis.attacks import attack_claims
 from stream.analysis.casualties import casualty_claims
 from stream.analysis.cleaning import Block, dateline_place, normalize, segment
-from stream.analysis.context import ArticleContext, remember
+from stream.analysis.context import ArticleContext, has_violence, lede_time, remember
 from stream.analysis.entities import entity_records
 from stream.analysis.ids import assign_event_ids
 from stream.analysis.model import load_model
@@ -92,7 +92,12 @@ class Analyzer:
             dateline_place=dateline_place(plan.text[dateline.start:dateline.end]) if dateline else None,
             main_place=_main_place(entities),
             place_names=frozenset(e["text"] for e in entities if e["label"] in ("GPE", "LOC", "FAC")),
+            violent=any(has_violence(sent) for _, doc, _ in parsed for sent in doc.sents),
         )
+        if parsed:
+            first_block, first_doc, _ = parsed[0]
+            ctx.offset = first_block.start
+            ctx.lede_time = lede_time(next(first_doc.sents), ctx)
         casualties: list[dict] = []
         attacks: list[dict] = []
         for block, doc, index_of in parsed:

@@ -249,8 +249,8 @@ def _read(toks: list[str]) -> _Reading | None:
     if prefix is None and (zero := _longest(_ZERO, toks, 0)):
         return _Reading(0, 0, 0, False, False, len(zero))
     kind, i = (_PREFIXES[prefix], len(prefix)) if prefix else (None, 0)
-    if kind == "between":
-        span = _range(toks, i, {"and"}, required=True)
+    if kind == "between":  # "between 4 and 7"; "between 2 to 4" is common in wire copy too
+        span = _range(toks, i, {"and", "to", "-"}, required=True)
     elif kind == "from":
         span = _range(toks, i, {"to", "-"}, required=True)
     else:

@@ -108,6 +108,8 @@ def is_passive(verb: Token) -> bool:
         return True
     if any(c.dep_ == "dobj" for c in verb.children):
         return False  # "strikes killed 17 people" misparsed as a reduced relative still has its object
+    if verb.dep_ == "conj" and verb.tag_ == "VBN" and verb.head is not verb and is_passive(verb.head):
+        return True  # "was attacked and beaten to death"
     return verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod", "conj") and verb.head.pos_ in ("NOUN", "PROPN", "NUM")
 
 

@@ -8,8 +8,10 @@ Rules (README, "Reading the numbers"):
 * Historical claims (dated more than ``historical_days`` before publication) are left
   out when the article also reports newer claims of that status; a follow-up story
   about an older event still totals it.
-* Claims compatible in time and place are one toll: the largest figure stands, the
-  others are marked ``same_toll`` (bodies found never add to a toll). Distinct tolls add up.
+* Claims compatible in time and place are one toll: the largest general figure stands,
+  unless distinct victim groups ("two policemen", "two militants were also killed") add up
+  to more; the others are marked ``same_toll`` (bodies found never add to a toll).
+  Distinct tolls (other places or days) add up.
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ from __future__ import annotations
 from datetime import date
 
 STATUSES = ("killed", "injured", "missing", "kidnapped", "arrested", "displaced")
-_PRECISE_PLACE = {"clause", "sentence", "source", "previous_sentence"}
+_PRECISE_PLACE = {"clause", "sentence", "source"}
+_DATED = {"text", "lede"}
+# Victim nouns that name nobody in particular: claims about them can restate any toll.
+_GENERIC_VICTIMS = {"people", "persons", "person", "victims", "victim", "others", "other", "dead", "bodies",
+                    "corpses", "casualties", "fatalities", "individuals", "lives"}
 _GENERIC = {"people", "persons", "person", "others", "the", "a", "an", "of", "and", "them", "those", "their", "his",
             "her", "its"}
 
@@ -45,7 +51,7 @@ def _words(claim: dict) -> set[str]:
 
 
 def _time_compatible(a: dict, b: dict) -> bool:
-    if a.get("basis") != "text" or b.get("basis") != "text" or not a.get("date") or not b.get("date"):
+    if a.get("basis") not in _DATED or b.get("basis") not in _DATED or not a.get("date") or not b.get("date"):
         return True
     return date.fromisoformat(a["date"]) <= date.fromisoformat(b["date_end"]) and date.fromisoformat(
         b["date"]) <= date.fromisoformat(a["date_end"])
@@ -67,7 +73,7 @@ def _same_toll(a: dict, b: dict) -> bool:
 
 def _is_repeat(later: dict, earlier: dict) -> bool:
     """A later mention of the same victims: same figure, shared specific words ("Hamas leader Sinwar")."""
-    if later["status"] != earlier["status"] or (later["count"] or {}).get("best") != (earlier["count"] or {}).get("best"):
+    if later["additional"] or later["status"] != earlier["status"] or (later["count"] or {}).get("best") != (earlier["count"] or {}).get("best"):
         return False
     a, b = _words(later), _words(earlier)
     return bool(a and b) and len(a & b) * 2 >= min(len(a), len(b))
@@ -81,7 +87,7 @@ def _mark_repeats(claims: list[dict]) -> None:
             if _is_repeat(later, earlier) and later["not_counted_reason"] is None:
                 later["not_counted_reason"] = "repeat"
                 later["repeat_of"] = earlier["event_id"]
-                if later["time"]["basis"] != "text":  # a bare mention takes the date of the event it repeats
+                if later["time"]["basis"] not in _DATED:  # a bare mention takes the date of the event it repeats
                     later["time"] = earlier["time"]
                     later["historical"] = earlier["historical"]
                 break
@@ -101,12 +107,43 @@ def mark_counted(claims: list[dict]) -> None:
                     claim["not_counted_reason"] = "historical"
         eligible = [c for c in eligible if c["not_counted_reason"] is None]
         for group in _groups(eligible):
-            top = max(group, key=lambda c: c["count"]["best"])
+            kept = _toll_of(group)
             for claim in group:
-                if claim is not top:
+                if all(claim is not k for k in kept):
                     claim["not_counted_reason"] = "same_toll"
     for claim in claims:
         claim["counted"] = claim["not_counted_reason"] is None
+
+
+def _identity(claim: dict) -> str | None:
+    """Whose deaths a claim counts: None for anyone ("20 people", bodies, a toll), else a group
+    ("soldiers", "policemen"); claims about an additional group ("two other policemen") are their own."""
+    if claim["additional"]:
+        return claim["event_id"]
+    victims = claim.get("victims") or {}
+    if claim["bodies"] or claim["toll_update"] or not victims.get("text"):
+        return None
+    if claim["count"]["best"] == 1:
+        return None  # one person named twice ("a woman", "the victim", "Jones, 18") is the usual case
+    if victims["kind"] != "people":
+        return victims["kind"]
+    head = victims["text"].lower().split()[-1]
+    return None if head in _GENERIC_VICTIMS else head
+
+
+def _toll_of(group: list[dict]) -> list[dict]:
+    """The claims one toll is made of: the largest general figure, or the sum over distinct victim groups
+    (their largest figure each) when that is larger: "2 policemen ... 2 militants were also killed" is 4."""
+    best = lambda claims: max(claims, key=lambda c: c["count"]["best"])  # noqa: E731
+    by_group: dict[str, list[dict]] = {}
+    general = []
+    for claim in group:
+        key = _identity(claim)
+        (general if key is None else by_group.setdefault(key, [])).append(claim)
+    specific = [best(claims) for claims in by_group.values()]
+    if general and best(general)["count"]["best"] >= sum(c["count"]["best"] for c in specific):
+        return [best(general)]
+    return specific
 
 
 def _groups(claims: list[dict]) -> list[list[dict]]:

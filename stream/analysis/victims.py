@@ -63,14 +63,45 @@ def _victim_kind(head: Token, span: Span | None) -> str:
 
 
 def _is_person(token: Token) -> bool:
-    """People by name, by noun, or by nationality used as a noun ("17 Palestinians")."""
-    return (token.ent_type_ == "PERSON" or token.lower_ in lx.PERSON_NOUNS
+    """People by name, by noun (a role, a relation, an occupation: "a judge", "his wife", "an activist"),
+    or by nationality used as a noun ("17 Palestinians")."""
+    low = token.lower_
+    by_suffix = len(low) >= 6 and low.endswith(lx.PERSON_SUFFIXES) and low not in lx.NON_PERSON_NOUNS
+    return (token.ent_type_ == "PERSON" or low in lx.PERSON_NOUNS or by_suffix
             or (token.ent_type_ == "NORP" and token.tag_ in ("NNPS", "NNS")))
 
 
 def read_victims(head: Token) -> Victims | None:
-    """Victims named by ``head`` (the subject or object of a casualty trigger), with their count."""
+    """Victims named by ``head`` (the subject or object of a casualty trigger), with their count;
+    coordinated victims add up ("a councilor and his wife": 2)."""
+    first = _read_one(head)
+    if first is None or first.count is None:
+        return first
+    total, last = first.count, first.span
+    for conj in (c for c in head.children if c.dep_ == "conj"):
+        more = _read_one(conj)
+        if more is None or more.count is None:
+            continue
+        total = Count(total.min + more.count.min, None if total.max is None or more.count.max is None
+                      else total.max + more.count.max, total.best + more.count.best,
+                      text=f"{total.text} + {more.count.text}", vague=total.vague or more.count.vague)
+        last = more.span or last
+    if total is first.count:
+        return first
+    span = head.doc[first.span.start:last.end] if first.span is not None and last is not None else first.span
+    return Victims(first.head, span, total, first.count_span, first.kind)
+
+
+_ONE_PERSON_PRONOUNS = {"he", "she", "him", "her", "himself", "herself"}
+_NOT_VICTIM_ENTITIES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
+# "a family of three", "a group of five"
+_GROUP_NOUNS = {"family", "families", "group", "couple"}
+
+
+def _read_one(head: Token) -> Victims | None:
     doc = head.doc
+    if head.ent_type_ in _NOT_VICTIM_ENTITIES:
+        return None  # "Around 8 May" misparsed as the subject
     of = first_child(head, "prep")
     of_pobj = first_child(of, "pobj") if of is not None and of.lower_ == "of" else None
     if _is_number(head) or head.lower_ in lx.QUANTITY_HEADS or head.lower_ in ("none", "nobody", "one", "no-one"):
@@ -80,21 +111,31 @@ def read_victims(head: Token) -> Victims | None:
         named = of_pobj if of_pobj is not None and of_pobj.lower_ not in ("them", "whom", "those") else None
         span = phrase(named) if named is not None else None
         return Victims(head, span, count, count_span, _victim_kind(named or head, span))
-    if head.pos_ not in ("NOUN", "PROPN", "PRON"):
+    if head.lower_ in ("other", "others") and head.pos_ == "ADJ":
+        pass  # "the other died"
+    elif head.pos_ not in ("NOUN", "PROPN", "PRON"):
         return None
+    if head.pos_ == "PRON" and head.lower_ in _ONE_PERSON_PRONOUNS:
+        return Victims(head, doc[head.i:head.i + 1], Count(1, 1, 1, text=head.text), None, "people")  # "he died"
     if head.pos_ == "PRON" and head.lower_ not in ("nobody", "none", "everyone", "no-one"):
         return None
     full = phrase(head)
+    if head.lower_ in _GROUP_NOUNS and of_pobj is not None and _is_number(of_pobj):
+        count_span = doc[of_pobj.left_edge.i:of_pobj.i + 1]  # "a family of three"
+        return Victims(head, full, _count_from_span(count_span), count_span, "civilians")
     count_span = _left_count_span(head)
     count = _count_from_span(count_span) if count_span is not None else None
-    if count is None and _is_person(head) and head.tag_ in ("NN", "NNP"):
+    named = head.pos_ == "PROPN" and head.ent_type_ not in ("GPE", "LOC", "FAC", "ORG", "NORP", "DATE", "EVENT")
+    if count is None and (_is_person(head) or named) and (head.tag_ in ("NN", "NNP") or head.lower_ == "other"):
         count = Count(1, 1, 1, text=head.text)  # "a man", "the leader of Hamas", "Hassan Nasrallah"
     if count_span is not None and count is not None and count_span.end <= head.i:
         span = doc[count_span.end:full.end]
     else:
         span = full
-    counted_plural = count is not None and head.tag_ in ("NNS", "NNPS") and head.lower_ not in lx.NON_PERSON_NOUNS
-    if not counted_plural and not any(_is_person(t) or t.lower_ in lx.NOUN_STATUS for t in span):
+    # "30 pupils", "3 Fulani": a counted noun after a casualty verb is people, unless it is livestock or things
+    counted_plural = (count is not None and (head.tag_ in ("NNS", "NNPS") or count.best > 1)
+                      and head.lower_ not in lx.NON_PERSON_NOUNS)
+    if not (counted_plural or named) and not any(_is_person(t) or t.lower_ in lx.NOUN_STATUS for t in span):
         return None  # "killed the project", "injured his leg", "killed 30 cattle": not people
     return Victims(head, span, count, count_span, _victim_kind(head, span))
 

@@ -118,6 +118,7 @@ def test_claims_subset_is_marked_and_not_counted(analyzer):
     "Hospitals ran out of coffins to bury the dead.",
     "The company killed the project after the merger.",
     "He injured his knee in the second half.",
+    "The striker hurt his wrist in training and missed the final.",
     "Workers at the plant went on a two-week strike over pay.",
     "Shares in the carmaker rose 3 percent on Monday.",
 ])

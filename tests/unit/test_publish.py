@@ -89,6 +89,7 @@ def casualty(status, n, number_text, victims_text, trigger, sentence_text, index
         "toll_update": False,
         "bodies": False,
         "subset": False,
+        "additional": False,
         "counted": counted,
         "not_counted_reason": None if counted else "same_toll",
         "repeat_of": None,

@@ -35,7 +35,7 @@ def claim(**changes):
                  "basis": "text", "start": 45, "end": 51},
         "historical": False, "background": False,
         "location": {"text": "Bakhmut", "start": 34, "end": 41, "basis": "clause"},
-        "toll_update": False, "bodies": False, "subset": False, "counted": True,
+        "toll_update": False, "bodies": False, "subset": False, "additional": False, "counted": True,
         "not_counted_reason": None, "repeat_of": None,
     }
     base.update(changes)

@@ -24,6 +24,7 @@ def claim(best: int | None = 5, *, status="killed", certainty="reported", maximu
         "location": {"text": place, "start": None, "end": None, "basis": place_basis} if place else None,
         "historical": historical, "background": flags.pop("background", False), "subset": flags.pop("subset", False),
         "bodies": flags.pop("bodies", False), "toll_update": flags.pop("toll_update", False),
+        "additional": flags.pop("additional", False),
     }
 
 
@@ -56,6 +57,24 @@ def test_totals_same_toll_takes_the_largest_figure():
     mark_counted(claims)
     assert [c["not_counted_reason"] for c in claims] == ["same_toll", None, "same_toll"]
     assert totals(claims)["killed"] == {"min": 21, "max": None, "best": 21, "claims": [claims[1]["event_id"]]}
+
+
+@pytest.mark.parametrize("groups, expected", [
+    ([("policemen", False), ("militants", False)], 4),  # two victim groups at one place and time add up
+    ([("policemen", False), ("policemen", True)], 4),  # "two other policemen were killed" adds
+    ([("policemen", False), ("policemen", False)], 2),  # the same policemen mentioned twice
+    ([("people", False), ("policemen", False)], 2),  # a general toll covers the group it names
+])
+def test_totals_victim_groups(groups, expected):
+    claims = [claim(2, victims=victims, additional=additional) for victims, additional in groups]
+    mark_counted(claims)
+    assert totals(claims)["killed"]["best"] == expected
+
+
+def test_totals_general_toll_wins_when_larger_than_the_groups():
+    claims = [claim(2, victims="soldiers"), claim(9, victims="people"), claim(3, victims="militants")]
+    mark_counted(claims)
+    assert totals(claims)["killed"]["best"] == 9
 
 
 def test_totals_distinct_places_add_up():
