@@ -17,9 +17,11 @@ from stream.analysis.syntax import first_child, is_passive, phrase, subject_of
 _TARGET_PREPS = {"on", "against", "at", "into", "targeting", "toward", "towards", "upon"}
 _WEAPON_VERBS = lx.LAUNCH_VERBS | lx.ATTACK_VERBS | {"exploded", "explode", "went", "landed", "land", "fell",
                                                       "rained", "detonated", "hit", "struck", "killed", "kill",
-                                                      "killing", "wounded", "injured", "slammed", "crashed"}
+                                                      "killing", "wounded", "injured", "slammed", "crashed",
+                                                      "detonating", "caused", "destroyed", "damaged", "ripped",
+                                                      "tore", "blew"}
 # Weapons that start a claim only when something is done with them ("fired mortars", "a bomb exploded").
-_WEAPON_NOUNS = {"drone", "drones", "missile", "missiles", "rocket", "rockets", "mortar", "mortars", "bomb", "bombs",
+_WEAPON_NOUNS = {"dynamite", "drone", "drones", "missile", "missiles", "rocket", "rockets", "mortar", "mortars", "bomb", "bombs",
                  "shells", "grenade", "grenades", "launchers", "guns", "rifles", "machineguns", "arms", "weapons",
                  "artillery", "howitzers", "tanks", "explosives", "shots", "projectiles"}
 _FIGHTING_VERBS = {"erupted", "broke", "continued", "continues", "raged", "rages", "intensified", "resumed", "flared",
@@ -90,8 +92,10 @@ def _is_noun_trigger(token: Token) -> bool:
                 or any(c.dep_ == "prep" and c.lower_ in ("between", "with", "against") for c in token.children))
     if low in _WEAPON_NOUNS or low in ("ied", "ieds", "landmine", "landmines", "drone", "drones"):
         verb = _governing_verb(token)
-        if verb is not None and (verb.lower_ in lx.DISARMING_VERBS or any(c.lower_ == "down" for c in verb.children)):
-            return False  # "shot down a drone", "defused two IEDs"
+        disarmed = verb is not None and token.dep_ in ("dobj", "nsubjpass", "pobj", "conj") and (
+            verb.lower_ in lx.DISARMING_VERBS or any(c.lower_ == "down" for c in verb.children))
+        if disarmed:
+            return False  # "shot down a drone", "defused two IEDs"; but "the bomb destroyed six booths"
     if low in _WEAPON_NOUNS:
         verb = _governing_verb(token)
         if verb is not None and verb.lower_ in _OBSERVE_VERBS and low in ("shots", "projectiles", "bursts", "shells"):
@@ -130,6 +134,9 @@ def _is_verb_trigger(token: Token) -> bool:
         return False
     if low in _FIRE_VERBS and not any(c.dep_ == "prep" and c.lower_ in _TARGET_PREPS for c in token.children):
         return False  # "fired at/on the positions"; "fired the minister" is no attack
+    if low in ("burned", "burnt", "burning", "torching"):  # arson: "burned several houses", not "burned calories"
+        obj = first_child(token, "dobj") or (first_child(token, "nsubjpass") if is_passive(token) else None)
+        return obj is not None and obj.lower_ in lx.BURNABLE
     if low in ("exchanged", "encountered"):  # "exchanged fire", "encountered LeT militants"
         obj = first_child(token, "dobj")
         return obj is not None and (obj.lower_ == "fire" or lx.VICTIM_KINDS.get(obj.lower_) == "militants"
@@ -338,3 +345,31 @@ def attack_claims(sent: Span, ctx: ArticleContext) -> list[dict]:
             claim["certainty"] = "claimed"
         claims[kind] = claim
     return list(claims.values())
+
+
+# Killings that are attacks in themselves, and the type their verb gives.
+_KILLING_TYPES = {
+    **dict.fromkeys("shot shoot shooting gunned".split(), "shooting"),
+    **dict.fromkeys("stabbed stab stabbing hacked".split(), "stabbing"),
+    **dict.fromkeys("""killed kill kills killing killings murdered murder murders murdering assassinated assassinate
+                       assassination massacred massacre executed execution beheaded lynched slain slaying
+                       slew""".split(), "other"),
+}
+
+
+def killing_attacks(sent: Span, casualties: list[dict], attacks: list[dict], ctx: ArticleContext) -> list[dict]:
+    """An attack claim for a killing the sentence reports with no attack word ("gunmen shot 16 peasants",
+    "the assassination of Dr X"): the killing is the attack; its perpetrator is the actor."""
+    if attacks:
+        return []
+    for claim in casualties:
+        trigger = sent.doc.char_span(claim["trigger"]["start"] - ctx.offset, claim["trigger"]["end"] - ctx.offset)
+        kind = _KILLING_TYPES.get(trigger.root.lower_) if trigger is not None else None
+        if trigger is not None and claim["status"] == "kidnapped":
+            kind = "kidnapping"  # "held several ambassadors hostage"
+        if kind is None or claim["background"] or claim["certainty"] in ("negated", "hypothetical", "denied"):
+            continue
+        attack = {"attack_type": kind, "actor": claim["perpetrator"], "target": None, "weapon": None,
+                  "claimed_by": None, **base_claim(trigger.root, [], sent, ctx)}
+        return [attack]
+    return []

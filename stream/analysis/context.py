@@ -43,6 +43,7 @@ class ArticleContext:
     place_names: frozenset[str] = frozenset()  # names tagged as places somewhere in the article
     lede_time: dict | None = None  # the date the first sentence gives its story, for undated claims
     violent: bool = True  # some sentence of the article speaks of violence (see has_violence)
+    quoting: str | None = None  # "Police said:" ended the last sentence: its quotation follows
 
     def is_place(self, ent: Span) -> bool:
         """A place entity, or a name the article tags as a place elsewhere ("Kharkiv officials" as ORG)."""
@@ -147,6 +148,8 @@ def attribution(trigger: Token, sent: Span, ctx: ArticleContext) -> dict | None:
             source = _speech_source(token, ctx)
             if source:
                 return {"text": source, "verb": token.text}
+    if ctx.quoting:
+        return {"text": ctx.quoting, "verb": "quoted"}  # the quotation a "X said:" sentence opened
     return None
 
 
@@ -313,6 +316,10 @@ def _place(ent: Span, ctx: ArticleContext, basis: str) -> dict:
 
 def remember(sent: Span, ctx: ArticleContext) -> None:
     """Carry the sentence's named source, organisation subject and last place to the next sentences."""
+    ctx.quoting = None
+    speaker = next((t for t in sent if t.lower_ in lx.SPEECH_VERBS and t.pos_ == "VERB"), None)
+    if speaker is not None and sent.text.rstrip().endswith(":"):
+        ctx.quoting = _speech_source(speaker, ctx)
     for token in sent:
         if token.dep_ not in ("nsubj", "nsubjpass") or token.lower_ in lx.PRONOUNS:
             continue

