@@ -245,14 +245,17 @@ def is_historical(time: dict, ctx: ArticleContext) -> bool:
 
 # -- background ----------------------------------------------------------------------------------
 def is_background(trigger: Token, sent: Span, time: dict, victim: Token | None = None) -> bool:
-    """Cumulative tolls and past context: "since the war began", "even after assassinating ...", and
-    "the death of <a named person>" with no date of its own (a reference to an event already known)."""
+    """Cumulative tolls and past context: "since the war began", "have been killed since Saturday",
+    "even after assassinating ...", "protested against the killing of ...", and "the death of <a named
+    person>" with no date of its own (a reference to an event already known)."""
     clause = clause_head(trigger)
-    text = sent.text.lower()
-    if any(marker in text for marker in lx.CUMULATIVE_MARKERS):
+    scope = clause.doc[clause.left_edge.i:clause.right_edge.i + 1].text.lower()
+    if any(marker in scope for marker in lx.CUMULATIVE_MARKERS):
         return True
+    if any(c.lower_ == "since" and c.dep_ == "prep" for node in (trigger, clause) for c in node.children):
+        return True  # a toll counted since some time ("since Saturday") is cumulative
     if any(node.lower_ in lx.COMMEMORATION_WORDS for node in trigger.ancestors):
-        return True  # "protested against the killing of a journalist"
+        return True
     if time.get("basis") == "text":
         return False
     if trigger.pos_ == "NOUN" and victim is not None and victim.ent_type_ == "PERSON":
@@ -262,9 +265,7 @@ def is_background(trigger: Token, sent: Span, time: dict, victim: Token | None =
             return True
         if node is clause:
             break
-    # Present perfect or past perfect with no date: "have killed", "had killed" (context, not news)
-    aux = {c.lower_ for c in clause.children if c.dep_ in ("aux", "auxpass")}
-    return bool(aux & {"had"}) and clause.tag_ == "VBN" and not any(c.dep_ == "auxpass" for c in clause.children)
+    return False
 
 
 # -- place -----------------------------------------------------------------------------------------

@@ -248,7 +248,7 @@ CUMULATIVE_MARKERS = (
     "cumulative", "death toll in the war", "throughout the war", "throughout the conflict", "during the war",
     "over the course of the war", "in the war so far", "since october", "since january", "since 20",
     "since 19", "total of", "in the year since", "over the past year", "in the past year", "over the years",
-    "in recent years", "over the past decade", "civil war", "in the conflict",
+    "in recent years", "over the past decade", "in the conflict so far", "since it began", "since its start",
 )
 # A claim these govern is the subject of a protest or a memorial, not news of the day.
 COMMEMORATION_WORDS = frozenset("""protest protests protested protesting demonstrate demonstrated demonstrating

@@ -8,6 +8,9 @@ Rules (README, "Reading the numbers"):
 * Historical claims (dated more than ``historical_days`` before publication) are left
   out when the article also reports newer claims of that status; a follow-up story
   about an older event still totals it.
+* Totals are the article's lead incident: the first claim that can count, and the claims
+  compatible with it in time and place; other incidents the article mentions are marked
+  ``other_incident`` (they stay claims, with their own event ids).
 * Claims compatible in time and place are one toll: the largest general figure stands,
   unless distinct victim groups ("two policemen", "two militants were also killed") add up
   to more; the others are marked ``same_toll`` (bodies found never add to a toll).
@@ -93,6 +96,18 @@ def _mark_repeats(claims: list[dict]) -> None:
                 break
 
 
+def _mark_other_incidents(claims: list[dict]) -> None:
+    """Totals are the article's lead incident: the first claim that could count, and what is
+    compatible with it in time and place; other incidents the article mentions stay claims."""
+    candidates = [c for c in claims if c["not_counted_reason"] is None]
+    if not candidates:
+        return
+    lead = min(candidates, key=lambda c: c["sentence"])
+    for claim in candidates:
+        if claim is not lead and not _same_toll(claim, lead):
+            claim["not_counted_reason"] = "other_incident"
+
+
 def mark_counted(claims: list[dict]) -> None:
     """Set ``counted`` and ``not_counted_reason`` on every casualty claim (in place)."""
     for claim in claims:
@@ -105,7 +120,9 @@ def mark_counted(claims: list[dict]) -> None:
             for claim in eligible:
                 if claim["historical"]:
                     claim["not_counted_reason"] = "historical"
-        eligible = [c for c in eligible if c["not_counted_reason"] is None]
+    _mark_other_incidents(claims)
+    for status in STATUSES:
+        eligible = [c for c in claims if c["status"] == status and c["not_counted_reason"] is None]
         for group in _groups(eligible):
             kept = _toll_of(group)
             for claim in group:

@@ -17,8 +17,9 @@ def claim(best: int | None = 5, *, status="killed", certainty="reported", maximu
     count = None if best is None else {
         "min": best, "max": best if maximum == "same" else maximum, "best": best, "text": str(best),
         "vague": False, "approximate": False, "implausible": flags.pop("implausible", False)}
+    number = next(_IDS)
     return {
-        "event_id": f"cas-{next(_IDS):024x}", "status": status, "count": count, "certainty": certainty,
+        "event_id": f"cas-{number:024x}", "sentence": number, "status": status, "count": count, "certainty": certainty,
         "victims": {"text": victims, "kind": "people"},
         "time": {"text": None, "date": date, "date_end": date, "precision": "day", "basis": basis},
         "location": {"text": place, "start": None, "end": None, "basis": place_basis} if place else None,
@@ -77,16 +78,18 @@ def test_totals_general_toll_wins_when_larger_than_the_groups():
     assert totals(claims)["killed"]["best"] == 9
 
 
-def test_totals_distinct_places_add_up():
+def test_totals_are_the_lead_incident():
     claims = [claim(4, place="Kharkiv"), claim(3, place="Odesa"), claim(2, place="Kharkiv city")]
     mark_counted(claims)
-    assert totals(claims)["killed"]["best"] == 7
+    assert [c["not_counted_reason"] for c in claims] == [None, "other_incident", "same_toll"]
+    assert totals(claims)["killed"]["best"] == 4
 
 
-def test_totals_distinct_dates_add_up():
+def test_totals_other_days_are_other_incidents():
     claims = [claim(4, date="2026-03-08", basis="text"), claim(6, date="2026-03-09", basis="text")]
     mark_counted(claims)
-    assert totals(claims)["killed"]["best"] == 10
+    assert claims[1]["not_counted_reason"] == "other_incident"
+    assert totals(claims)["killed"]["best"] == 4
 
 
 @pytest.mark.parametrize("flag", ["bodies", "toll_update"])
@@ -117,8 +120,8 @@ def test_totals_repeat_takes_the_date_of_the_claim_it_repeats():
 
 
 def test_totals_statuses_are_separate_and_max_is_open_when_any_is():
-    claims = [claim(5, status="killed"), claim(8, status="injured", maximum=None, place="Odesa"),
-              claim(2, status="injured", place="Kharkiv")]
+    claims = [claim(5, status="killed"), claim(8, status="injured", maximum=None, victims="soldiers"),
+              claim(2, status="injured", victims="policemen")]
     mark_counted(claims)
     result = totals(claims)
     assert result["killed"]["best"] == 5
