@@ -17,7 +17,7 @@ _SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
 def is_shouting(text: str) -> bool:
     """Mostly capitals, with enough letters to tell (a headline word or an acronym is not shouting)."""
     letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 40 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
 
 def sentence_case(text: str) -> str:

@@ -13,6 +13,7 @@ from spacy.tokens import Span, Token
 
 from stream.analysis import lexicon as lx
 from stream.analysis.dates import resolve_time
+from stream.analysis.places import geo_fields, untagged_places
 from stream.analysis.syntax import (
     ancestors_with_self,
     children,
@@ -44,6 +45,7 @@ class ArticleContext:
     lede_time: dict | None = None  # the date the first sentence gives its story, for undated claims
     violent: bool = True  # some sentence of the article speaks of violence (see has_violence)
     quoting: str | None = None  # "Police said:" ended the last sentence: its quotation follows
+    countries: frozenset[str] = frozenset()  # countries the article's places point to, to choose between namesakes
 
     def is_place(self, ent: Span) -> bool:
         """A place entity, or a name the article tags as a place elsewhere ("Kharkiv officials" as ORG)."""
@@ -283,9 +285,9 @@ def claim_place(
     lose; places that only modify another noun ("U.S. push", "Gaza health officials") do not count."""
     best = None
     source_place = None
-    for ent in sent.ents:
-        if not ctx.is_place(ent) or any(in_span(ent.root, s) for s in avoid):
-            continue
+    for ent in place_mentions(sent, ctx):
+        if any(in_span(ent.root, s) for s in avoid) or ent.root.dep_ in ("nsubj", "nsubjpass"):
+            continue  # "Russia launched missiles": a subject is an actor, not a place
         if any(in_span(ent.root, s) for s in demote):
             source_place = source_place or ent  # "Gaza health officials": where the source speaks for
             continue
@@ -301,18 +303,30 @@ def claim_place(
         return _place(ent, ctx, "clause" if best[0] <= 4 else "sentence")
     if source_place is not None:
         return _place(source_place, ctx, "source")
-    if ctx.last_place:
-        return {"text": ctx.last_place, "start": None, "end": None, "basis": "previous_sentence"}
-    if ctx.dateline_place:
-        return {"text": ctx.dateline_place, "start": None, "end": None, "basis": "dateline"}
-    if ctx.main_place:
-        return {"text": ctx.main_place, "start": None, "end": None, "basis": "article"}
+    for name, basis in ((ctx.last_place, "previous_sentence"), (ctx.dateline_place, "dateline"),
+                        (ctx.main_place, "article")):
+        if name:
+            return {"text": name, "start": None, "end": None, "basis": basis, **_geo(name, ctx)}
     return None
 
 
+def _geo(name: str, ctx: ArticleContext) -> dict:
+    """The place's coordinates and country; if it is not in the gazetteer, the article's one country."""
+    geo = geo_fields(name, ctx.countries)
+    if geo["country_code"] is None and len(ctx.countries) == 1:
+        geo.update(country_code=next(iter(ctx.countries)), resolution="article_country")
+    return geo
+
+
 def _place(ent: Span, ctx: ArticleContext, basis: str) -> dict:
-    return {"text": ent.text.removeprefix("the "), "start": ent.start_char + ctx.offset,
-            "end": ent.end_char + ctx.offset, "basis": basis}
+    text = ent.text.removeprefix("the ")
+    return {"text": text, "start": ent.start_char + ctx.offset, "end": ent.end_char + ctx.offset, "basis": basis,
+            **_geo(text, ctx)}
+
+
+def place_mentions(sent: Span, ctx: ArticleContext) -> list[Span]:
+    """The sentence's places: tagged ones, and towns the tagger missed."""
+    return [e for e in sent.ents if ctx.is_place(e)] + untagged_places(sent)
 
 
 def remember(sent: Span, ctx: ArticleContext) -> None:
@@ -329,7 +343,7 @@ def remember(sent: Span, ctx: ArticleContext) -> None:
         if token.ent_type_ in ("ORG", "GPE", "NORP"):
             span = phrase(token)
             ctx.last_actor = canonical_actor(span) or span.text
-    places = [e for e in sent.ents if ctx.is_place(e)]
+    places = place_mentions(sent, ctx)
     if places:
         ctx.last_place = places[-1].text.removeprefix("the ")
 

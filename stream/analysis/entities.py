@@ -5,6 +5,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from stream.analysis import lexicon as lx
+from stream.analysis.places import geo_fields, gazetteer
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
 
 _DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "i", "ic", "ch", "sh")
 
@@ -46,3 +49,18 @@ def entity_records(doc: Doc, offset: int, sentence_index: dict[int, int]) -> lis
             "canonical": canonical_name(ent.label_, ent.text),
         })
     return out
+
+
+def article_countries(entities: list[dict], dateline_place: str | None) -> frozenset[str]:
+    """Countries the article's places settle on their own (a country named, or a town of one country)."""
+    names = [e["text"] for e in entities if e["label"] in PLACE_LABELS] + ([dateline_place] if dateline_place else [])
+    found = (gazetteer().resolve(name) for name in names)
+    return frozenset(place.country_code for place, how in filter(None, found)
+                     if how in ("country", "unique", "region") or (how == "largest" and place.population >= 100_000))
+
+
+def geocode(entities: list[dict], countries: frozenset[str]) -> None:
+    """Add ``country_code``, ``latitude``, ``longitude``, ``resolution`` to every entity (None unless a place)."""
+    for entity in entities:
+        name = entity["canonical"] or entity["text"] if entity["label"] in PLACE_LABELS else None
+        entity.update(geo_fields(name, countries))

@@ -302,6 +302,16 @@ ACTOR_ALIASES = {
     "m23": "M23", "adf": "Allied Democratic Forces", "farc": "FARC", "eln": "ELN",
     "pentagon": "United States", "kremlin": "Russia",
 }
+# Armed groups and agencies the small model misses or mislabels, recognised as ORG before it runs
+# (aliases of ACTOR_ALIASES; one-word aliases that are also common words are left to the model).
+ARMED_GROUP_NAMES = {
+    alias: name for alias, name in ACTOR_ALIASES.items()
+    if alias not in {"is", "un", "u.n.", "israel", "pentagon", "kremlin", "wagner", "idf"} and not alias.startswith("israel")
+} | {"wagner group": "Wagner Group", "jaish al-islam": "Jaish al-Islam", "ahrar al-sham": "Ahrar al-Sham",
+     "nusra front": "Nusra Front", "al-nusra front": "Nusra Front", "free syrian army": "Free Syrian Army",
+     "lashkar-e-taiba": "Lashkar-e-Taiba", "jaish-e-mohammed": "Jaish-e-Mohammed", "tehreek-e-taliban": "Pakistani Taliban",
+     "al-qassam brigades": "Hamas", "quds force": "Quds Force", "kataib hezbollah": "Kataib Hezbollah",
+     "arakan army": "Arakan Army", "codeco": "CODECO", "fardc": "FARDC", "ansar al-sharia": "Ansar al-Sharia"}
 COUNTRY_ALIASES = {
     "u.s.": "United States", "us": "United States", "usa": "United States", "america": "United States",
     "united states": "United States", "u.k.": "United Kingdom", "uk": "United Kingdom", "britain": "United Kingdom",

@@ -8,6 +8,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
+from stream.analysis import lexicon as lx
 from stream.analysis.boundaries import NAME as BOUNDARIES
 
 log = logging.getLogger(__name__)
@@ -31,5 +32,10 @@ def load_model(name: str) -> Language:
         ) from exc
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(BOUNDARIES, before="parser")
+    if "ner" in nlp.pipe_names:
+        ruler = nlp.add_pipe("entity_ruler", name="armed_groups", before="ner",
+                             config={"phrase_matcher_attr": "LOWER"})
+        ruler.add_patterns([{"label": "ORG", "pattern": alias, "id": name}
+                            for alias, name in lx.ARMED_GROUP_NAMES.items()])
     log.info("loaded spaCy model %s %s (%s)", name, nlp.meta.get("version"), ", ".join(nlp.pipe_names))
     return nlp

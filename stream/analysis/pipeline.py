@@ -19,7 +19,7 @@ from stream.analysis.casing import is_shouting, recase, sentence_case
 from stream.analysis.casualties import casualty_claims
 from stream.analysis.cleaning import Block, dateline_place, normalize, segment
 from stream.analysis.context import ArticleContext, has_violence, lede_time, remember
-from stream.analysis.entities import entity_records
+from stream.analysis.entities import article_countries, entity_records, geocode
 from stream.analysis.ids import assign_event_ids
 from stream.analysis.model import load_model
 from stream.analysis.totals import mark_counted, totals
@@ -88,11 +88,15 @@ class Analyzer:
             parsed.append((block, doc, index_of))
 
         dateline = next((b for b in plan.blocks if b.kind == "dateline"), None)
+        dateline_name = dateline_place(plan.text[dateline.start:dateline.end]) if dateline else None
+        countries = article_countries(entities, dateline_name)
+        geocode(entities, countries)
         ctx = ArticleContext(
             offset=0,
             published=article.published_date,
             historical_days=self.historical_days,
-            dateline_place=dateline_place(plan.text[dateline.start:dateline.end]) if dateline else None,
+            dateline_place=dateline_name,
+            countries=countries,
             main_place=_main_place(entities),
             place_names=frozenset(e["text"] for e in entities if e["label"] in ("GPE", "LOC", "FAC")),
             violent=any(has_violence(sent) for _, doc, _ in parsed for sent in doc.sents),
@@ -128,7 +132,7 @@ class Analyzer:
             "published_at": article.published_at,
             "language": article.language,
             "english": plan.english,
-            "dateline": _dateline(plan.text, dateline, ctx.dateline_place),
+            "dateline": _dateline(plan.text, dateline, dateline_name),
             "sentences": sentences,
             "entities": entities,
             "casualties": casualties,

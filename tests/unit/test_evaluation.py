@@ -211,7 +211,7 @@ def values(scorer, cases):
 def acled_gold(fatalities, sub_event_type="Armed clash", remark=False):
     return {"fatalities": fatalities, "sub_event_type": sub_event_type, "coder_remark": remark,
             "event_date": "2021-02-03", "location": "Port Vell", "admin1": "North", "admin2": "Lakeside",
-            "admin3": "", "country": "Ruritania", "iso3": "RUR", "latitude": 10.0, "longitude": 20.0}
+            "admin3": "", "country": "Chad", "iso3": "TCD", "latitude": 10.0, "longitude": 20.0}
 
 
 @pytest.mark.parametrize(("gold", "result", "expected"), [
@@ -231,12 +231,12 @@ def acled_gold(fatalities, sub_event_type="Armed clash", remark=False):
      {"acled_killed_fp": (1, 0.0), "acled_killed_fp_no_remark": (1, 0.0), "acled_attack_type": (1, 0.0),
       "acled_time_exact": (1, 1.0), "acled_time_within_1d": (1, 1.0), "acled_place_named": (1, 0.0)}),
     (acled_gold(2, "Armed clash"),
-     analysis(claim("killed", best=2, day="2021-02-02", place={"text": "Ruritania"}),
+     analysis(claim("killed", best=2, day="2021-02-02", place={"text": "Chad"}),
               claim("shooting", day="2021-02-03"), totals={"killed": 2}),
      {"acled_killed_exact": (1, 1.0), "acled_attack_type": (1, 1.0), "acled_time_exact": (1, 0.0),
       "acled_time_within_1d": (1, 1.0), "acled_place_named": (1, 1.0)}),
     (acled_gold(2, "Armed clash"),
-     analysis(claim("killed", best=2, place={"text": "Port Vell", "country_code": "rur", "latitude": 10.3,
+     analysis(claim("killed", best=2, place={"text": "Port Vell", "country_code": "td", "latitude": 10.3,
                                               "longitude": 20.0}), totals={"killed": 2}),
      {"acled_killed_exact": (1, 1.0), "acled_attack_type": (1, 0.0), "acled_time_exact": (1, 1.0),
       "acled_time_within_1d": (1, 1.0), "acled_place_named": (1, 1.0), "acled_country_code": (1, 1.0),

