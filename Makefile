@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test bench clean
+.PHONY: setup browser demo test bench clean
 
 $(BIN)/stream: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +13,14 @@ $(BIN)/stream: pyproject.toml
 
 setup: $(BIN)/stream
 
+# The dashboard test drives Debian's headless Chromium; CI runs as root on Debian.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 demo: setup
 	$(BIN)/stream demo
 
-test: setup
+test: setup browser
 	$(BIN)/pytest
 
 clean:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import AsyncIterator
 
@@ -22,18 +23,24 @@ from stream.app import SETTINGS, accepted_topic, app, ledger_table, output_topic
 from stream.ingest.decode import decode_article, encode_article
 from stream.ingest.reasons import Rejected
 from stream.process import Outcome, Processor
-from stream.publish import Message, dead_letter
+from stream.publish import dead_letter
 from stream.revisions import Ledger
+from stream.web.events import RecentEvents
+from stream.web.metrics import WorkerMetrics
 
 log = logging.getLogger("stream.worker")
 
 
 class Runtime:
-    """What the agents share: the processor (model loaded once), its thread, and counters."""
+    """What the agents and the web view share: the processor (model loaded once), its thread, metrics
+    and the latest events."""
 
     def __init__(self) -> None:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
-        self.stats: Counter[str] = Counter()
+        self.metrics = WorkerMetrics()
+        self.recent = RecentEvents()
+        self.worker_id = f"{socket.gethostname()}-{os.getpid()}"
+        self.started_at = time.time()
         self._processor: Processor | None = None
         self._loading = asyncio.Lock()
 
@@ -52,6 +59,10 @@ class Runtime:
         return self._processor
 
     @property
+    def model_loaded(self) -> bool:
+        return self._processor is not None
+
+    @property
     def extractor_version(self) -> str:
         return self._processor.analyzer.extractor_version if self._processor else f"unloaded+{SETTINGS.model}"
 
@@ -59,8 +70,10 @@ class Runtime:
 runtime = Runtime()
 
 
-async def send_all(items: list[tuple[str, bytes | None, object]]) -> None:
+async def send_all(items: list[tuple[str, bytes | None, object]], timestamp: float | None = None) -> None:
     """Send (topic, key, value) items and wait until the broker has acknowledged every one.
+
+    ``timestamp`` (seconds) is the Kafka timestamp to give them; None: now.
 
     While the broker cannot take them, retry with backoff rather than crash: nothing is
     acknowledged upstream meanwhile, and a resend repeats identical event ids.
@@ -71,7 +84,7 @@ async def send_all(items: list[tuple[str, bytes | None, object]]) -> None:
             futures = []
             for name, key, value in items:
                 topic = accepted_topic if name == topics.ACCEPTED else output_topics[name]
-                futures.append(await topic.send(key=key, value=value))
+                futures.append(await topic.send(key=key, value=value, timestamp=timestamp))
             await asyncio.gather(*futures)
             return
         except KafkaError as exc:
@@ -91,7 +104,7 @@ def _dead_letter_item(rejected: Rejected, event, stage: str) -> tuple[str, bytes
     message = dead_letter(rejected, raw=event.message.value, key=event.message.key, source=_source(event),
                           stage=stage, extractor_version=runtime.extractor_version,
                           max_message_bytes=SETTINGS.max_message_bytes)
-    runtime.stats[f"deadletter.{rejected.reason.value}"] += 1
+    runtime.metrics.dead_lettered(rejected.reason.value, stage)
     log.warning("dead-lettered %s offset %s/%s (article %s): %s: %s", event.message.topic, event.message.partition,
                 event.message.offset, rejected.article_id, rejected.reason.value, rejected.message)
     key = rejected.article_id.encode() if rejected.article_id else event.message.key
@@ -103,13 +116,14 @@ async def ingest(stream) -> None:
     """articles.raw -> validated and re-keyed by article id on articles.accepted, or the dead-letter topic."""
     manual = stream.noack()
     async for event in manual.events():
-        runtime.stats["consumed"] += 1
+        runtime.metrics.consumed()
         try:
             article = decode_article(event.message.value, max_body_bytes=SETTINGS.max_body_bytes)
             item = (topics.ACCEPTED, article.id.encode(), encode_article(article))
         except Rejected as rejected:
             item = _dead_letter_item(rejected, event, "ingest")
-        await send_all([item])
+        # The article keeps the time it reached articles.raw, so latency is measured from there.
+        await send_all([item], timestamp=event.message.timestamp)
         await manual.ack(event)
 
 
@@ -183,18 +197,18 @@ async def process_batch(events: list) -> None:
         processor.ledger.discard()
         raise
     processor.ledger.commit()
-    _count(outcomes, len(dupes) + sum(o.duplicate for o in outcomes), len(events), nlp_seconds, started)
-
-
-def _count(outcomes: list[Outcome], duplicates: int, received: int, nlp_seconds: float, started: float) -> None:
     done = [o for o in outcomes if o.messages]
+    for outcome in done:
+        runtime.metrics.published(outcome.processed, produced_at=origin[id(outcome.article)].message.timestamp)
+        runtime.recent.add(outcome.processed)
+    duplicates = len(dupes) + sum(o.duplicate for o in outcomes)
+    runtime.metrics.batch(len(events), nlp_seconds, duplicates)
+    _log_batch(done, duplicates, len(events), nlp_seconds, started)
+
+
+def _log_batch(done: list[Outcome], duplicates: int, received: int, nlp_seconds: float, started: float) -> None:
     casualties = sum(len(o.processed["casualties"]) for o in done)
     attacks = sum(len(o.processed["attacks"]) for o in done)
-    stats = runtime.stats
-    stats["processed"] += len(done)
-    stats["duplicates"] += duplicates
-    stats["casualty_claims"] += casualties
-    stats["attack_claims"] += attacks
     log.info("batch of %d: %d processed (%d casualty, %d attack claims), %d duplicate(s) skipped, "
              "%d rejected; nlp %.0f ms, total %.0f ms", received, len(done), casualties, attacks, duplicates,
              received - len(done) - duplicates, nlp_seconds * 1000, (time.perf_counter() - started) * 1000)

@@ -66,8 +66,12 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
+        # web_bind is the listening address; web_host only names it in Faust's canonical URL.
+        web_bind=settings.web_host,
         web_host=settings.web_host,
         web_port=settings.web_port,
+        web_tables_enabled=settings.web_tables,
+        web_router_enabled=settings.web_router,
         web_in_thread=False,
         table_standby_replicas=0,
         stream_buffer_maxsize=max(64, settings.batch_size * 4),
@@ -95,4 +99,7 @@ ledger_table = app.Table("article-ledger", default=None,
                          schema=faust.Schema(key_serializer="utf8", value_serializer="orjson"),
                          partitions=SETTINGS.partitions, use_partitioner=True)
 
-from stream import agents  # noqa: E402,F401  (registers the agents on ``app``)
+from stream import agents  # noqa: E402  (registers the agents on ``app``)
+from stream.web import install as install_web_view  # noqa: E402
+
+install_web_view(app, agents.runtime, SETTINGS)

@@ -187,6 +187,28 @@ def tail(topic_names: tuple[str, ...], as_json: bool, from_beginning: bool, limi
         pass
 
 
+# -- status -----------------------------------------------------------------------------
+@main.command()
+@click.option("--url", help="The worker's web view [default: http://STREAM_WEB_HOST:STREAM_WEB_PORT].")
+@click.option("--token", help="Its access token [default: STREAM_WEB_TOKEN].")
+@click.option("--json", "as_json", is_flag=True, help="Print /api/stats as it is.")
+def status(url: str | None, token: str | None, as_json: bool) -> None:
+    """Health, lag and counts of a running worker, from its web view (exit status 1 unless ready)."""
+    from stream.status import Unreachable, fetch, render
+
+    settings = _settings()
+    host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::") else settings.web_host
+    try:
+        stats = fetch(url or f"http://{host}:{settings.web_port}", settings.web_token if token is None else token)
+    except Unreachable as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode())
+    else:
+        out.print(render(stats))
+    sys.exit(0 if stats["worker"]["ready"]["status"] == "ok" else 1)
+
+
 # -- extract ----------------------------------------------------------------------------
 @main.command()
 @click.argument("source")

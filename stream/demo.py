@@ -90,7 +90,8 @@ def run_demo(settings: Settings, web_port: int | None, err: Console, out: Consol
     port = web_port or settings.web_port
     log_path = settings.state_dir / "demo-worker.log"
     worker = _start_worker(settings, port, log_path)
-    err.print(f"worker started (pid {worker.pid}); web view: http://{settings.web_host}:{port}/")
+    token_hint = "?token=<STREAM_WEB_TOKEN>" if settings.web_token else ""
+    err.print(f"worker started (pid {worker.pid}); dashboard: http://{settings.web_host}:{port}/dashboard{token_hint}")
     try:
         asyncio.run(_watch(settings, url, worker, log_path, out, err))
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""Kafka connection settings and topic administration (aiokafka), shared by every command.
+"""Kafka connection settings, topic administration, producing, tailing and consumer lag (aiokafka).
 
 The only module besides ``stream.agents`` and ``stream.broker`` that talks to Kafka.
 """
@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+from dataclasses import dataclass
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -138,8 +140,6 @@ async def produce(settings: Settings, broker: str, topic: str, items, on_sent=No
 
 async def consume(settings: Settings, broker: str, topic_names: list[str], *, from_beginning: bool):
     """Yield records of the topics (all partitions, no consumer group) until cancelled."""
-    from aiokafka import AIOKafkaConsumer
-
     consumer = AIOKafkaConsumer(
         *topic_names,
         group_id=None,
@@ -155,3 +155,62 @@ async def consume(settings: Settings, broker: str, topic_names: list[str], *, fr
             yield record
     finally:
         await consumer.stop()
+
+
+@dataclass(frozen=True)
+class PartitionOffsets:
+    topic: str
+    partition: int
+    committed: int  # the group's committed offset; the first offset while it has committed none
+    end: int
+
+    @property
+    def lag(self) -> int:
+        return max(self.end - self.committed, 0)
+
+
+class GroupOffsetReader:
+    """A consumer group's committed offsets and its topics' end offsets, as Kafka reports them (lag).
+
+    Keeps an admin client and a group-less consumer open between reads; after a failed read
+    both are closed and the next read connects anew.
+    """
+
+    def __init__(self, settings: Settings, broker_url: str, group: str, topic_names: list[str]) -> None:
+        self.kwargs = client_kwargs(settings, broker_url)
+        self.group = group
+        self.topic_names = topic_names
+        self._admin: AIOKafkaAdminClient | None = None
+        self._consumer: AIOKafkaConsumer | None = None
+
+    async def read(self) -> list[PartitionOffsets]:
+        try:
+            admin, consumer = await self._clients()
+            described = await admin.describe_topics(self.topic_names)
+            partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+            committed = {tp: meta.offset for tp, meta in
+                         (await admin.list_consumer_group_offsets(self.group, partitions=partitions)).items()
+                         if meta.offset >= 0}
+            ends = await consumer.end_offsets(partitions)
+            unset = [tp for tp in partitions if tp not in committed]
+            starts = await consumer.beginning_offsets(unset) if unset else {}
+        except BaseException:
+            await self.close()
+            raise
+        return [PartitionOffsets(tp.topic, tp.partition, committed.get(tp, starts.get(tp, 0)), ends[tp])
+                for tp in sorted(partitions)]
+
+    async def _clients(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
+        if self._admin is None:
+            self._admin = await _admin(self.kwargs)
+        if self._consumer is None:
+            self._consumer = AIOKafkaConsumer(group_id=None, enable_auto_commit=False, **self.kwargs)
+            await self._consumer.start()
+        return self._admin, self._consumer
+
+    async def close(self) -> None:
+        admin, consumer, self._admin, self._consumer = self._admin, self._consumer, None, None
+        if admin is not None:
+            await admin.close()
+        if consumer is not None:
+            await consumer.stop()

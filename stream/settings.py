@@ -1,7 +1,7 @@
 """Settings, read once from the environment (``STREAM_*``).
 
 Every knob a user may need is here, with its default and the reason for it.
-Secrets (SASL password) are kept out of ``repr`` so they never reach a log.
+Secrets (SASL password, web token) are kept out of ``repr`` so they never reach a log.
 """
 
 from __future__ import annotations
@@ -44,6 +44,10 @@ def _bool(env: dict, name: str, default: bool) -> bool:
     raise SettingsError(f"{name}={raw!r} is not a boolean (use true/false)")
 
 
+# Fields ``describe`` masks; each is also declared with ``repr=False``.
+_SECRETS = frozenset({"sasl_password", "web_token"})
+
+
 @dataclass(frozen=True)
 class Settings:
     # Where the broker is. Empty: the embedded local Apache Kafka broker.
@@ -76,8 +80,14 @@ class Settings:
     maven_repo: str = "https://repo1.maven.org/maven2"
     local_broker_port: int = 9092
     local_broker_heap: str = "512m"
+    # The worker's web view: loopback unless told otherwise (Faust's own default is every interface).
     web_host: str = "127.0.0.1"
     web_port: int = 6066
+    # When set, /dashboard and /api/* need it (Bearer header or ?token=); probes and /metrics stay open.
+    web_token: str = field(default="", repr=False)
+    # Faust's /table (reads table keys: the ledger) and /router (cluster topology) endpoints.
+    web_tables: bool = False
+    web_router: bool = False
     # Most articles analysed together in one nlp.pipe call (a batch takes what is waiting, never waits).
     batch_size: int = 16
     validate_output: bool = True
@@ -94,11 +104,11 @@ class Settings:
         return f"{self.topic_prefix}{self.app_id}"
 
     def describe(self) -> dict[str, str]:
-        """The settings as strings for display, with the secret masked."""
+        """The settings as strings for display, with the secrets masked."""
         out = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name == "sasl_password" and value:
+            if f.name in _SECRETS and value:
                 value = "********"
             out[f.name] = str(value)
         return out
@@ -119,6 +129,7 @@ _ENV_NAMES = {
     "local_broker_heap": "STREAM_LOCAL_BROKER_HEAP",
     "maven_repo": "STREAM_MAVEN_REPO",
     "web_host": "STREAM_WEB_HOST",
+    "web_token": "STREAM_WEB_TOKEN",
 }
 
 
@@ -133,7 +144,8 @@ _INT_ENV = {
     "web_port": ("STREAM_WEB_PORT", 1),
     "batch_size": ("STREAM_BATCH_SIZE", 1),
 }
-_BOOL_ENV = {"validate_output": "STREAM_VALIDATE_OUTPUT"}
+_BOOL_ENV = {"validate_output": "STREAM_VALIDATE_OUTPUT", "web_tables": "STREAM_WEB_TABLES",
+             "web_router": "STREAM_WEB_ROUTER"}
 _PATH_ENV = {"state_dir": "STREAM_STATE_DIR", "cache_dir": "STREAM_CACHE_DIR"}
 ENV_VARS = frozenset([*_ENV_NAMES.values(), *(v for v, _ in _INT_ENV.values()), *_BOOL_ENV.values(),
                       *_PATH_ENV.values()])

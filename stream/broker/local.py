@@ -347,8 +347,12 @@ class LocalCluster:
 
 
 def _cluster_id() -> str:
-    # KRaft wants a base64url-encoded 16-byte UUID without padding, as StorageTool random-uuid prints.
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    # KRaft wants a base64url-encoded 16-byte UUID without padding, as StorageTool random-uuid prints;
+    # one starting with "-" would be read as an option by `kafka-storage format -t` (1 in 64).
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def _java() -> str:

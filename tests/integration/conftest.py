@@ -51,6 +51,7 @@ def free_port() -> int:
 class Worker:
     proc: subprocess.Popen
     log: Path
+    web_url: str
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -98,7 +99,7 @@ class Pipeline:
         with log.open("wb") as out:
             proc = subprocess.Popen([sys.executable, "-m", "stream.cli", "worker", "-l", "info"], env=env,
                                     stdout=out, stderr=subprocess.STDOUT)
-        worker = Worker(proc, log)
+        worker = Worker(proc, log, f"http://127.0.0.1:{env['STREAM_WEB_PORT']}")
         self.workers.append(worker)
         worker.wait_ready()
         return worker
@@ -150,14 +151,20 @@ class Record:
     timestamp: int
 
 
-@pytest.fixture
-def pipeline(kafka, tmp_path) -> Pipeline:
+def new_pipeline(kafka: str, home: Path) -> Pipeline:
+    """A fresh topic prefix (so fresh topics and consumer group) on the session's broker, topics created."""
     prefix = f"t{uuid.uuid4().hex[:10]}."
-    pipe = Pipeline(kafka, prefix, tmp_path, env={
+    pipe = Pipeline(kafka, prefix, home, env={
         "STREAM_BROKER": kafka, "STREAM_TOPIC_PREFIX": prefix, "STREAM_PARTITIONS": "2",
-        "STREAM_STATE_DIR": str(tmp_path / "state"),
+        "STREAM_STATE_DIR": str(home / "state"),
     })
     asyncio.run(ensure_topics(pipe.settings(), kafka))
+    return pipe
+
+
+@pytest.fixture
+def pipeline(kafka, tmp_path) -> Pipeline:
+    pipe = new_pipeline(kafka, tmp_path)
     yield pipe
     for worker in pipe.workers:
         worker.stop()

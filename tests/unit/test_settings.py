@@ -25,6 +25,8 @@ def test_settings_load_empty_env_gives_defaults():
     assert s.sasl_password == ""
     assert s.batch_size == 16
     assert s.validate_output is True
+    assert (s.web_host, s.web_port, s.web_token) == ("127.0.0.1", 6066, "")
+    assert s.web_tables is False and s.web_router is False
     assert s.state_dir.name == s.cache_dir.name == "conflict-stream"
 
 
@@ -51,6 +53,9 @@ def test_settings_load_empty_env_gives_defaults():
     ("STREAM_REPLICATION_FACTOR", "3", "replication_factor", 3),
     ("STREAM_LOCAL_BROKER_PORT", "19092", "local_broker_port", 19092),
     ("STREAM_WEB_PORT", "8080", "web_port", 8080),
+    ("STREAM_WEB_TOKEN", SECRET, "web_token", SECRET),
+    ("STREAM_WEB_TABLES", "true", "web_tables", True),
+    ("STREAM_WEB_ROUTER", "1", "web_router", True),
     ("STREAM_BATCH_SIZE", "64", "batch_size", 64),
     ("STREAM_VALIDATE_OUTPUT", "false", "validate_output", False),
     ("STREAM_VALIDATE_OUTPUT", "0", "validate_output", False),
@@ -91,6 +96,7 @@ def test_settings_unrelated_env_vars_are_ignored():
     ("STREAM_BATCH_SIZE", "1e3"),
     ("STREAM_VALIDATE_OUTPUT", "maybe"),
     ("STREAM_VALIDATE_OUTPUT", "2"),
+    ("STREAM_WEB_TABLES", "enabled"),
 ])
 def test_settings_bad_value_raises_naming_the_variable(var, value):
     with pytest.raises(SettingsError, match=var):
@@ -137,6 +143,12 @@ def test_settings_password_never_shown():
     assert SECRET not in repr(described)
     assert described["sasl_password"] == "********"
     assert described["sasl_username"] == "ingest-bot"
+
+
+def test_settings_web_token_never_shown():
+    settings = load({"STREAM_WEB_TOKEN": SECRET})
+    assert SECRET not in repr(settings)
+    assert settings.describe()["web_token"] == "********"
 
 
 def test_settings_describe_is_every_field_as_string():
