@@ -1,4 +1,4 @@
-"""Sentence starts the parser cannot see, set before it runs (it keeps boundaries already set).
+"""Sentence starts the sentence recogniser cannot see, set after it runs.
 
 Wire and web copy that arrives without line breaks still has its furniture: a headline
 run into a full date ("... social movement Tuesday, September 22, 2015 News of ..."),
@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.language import Language
 from spacy.tokens import Doc
-
-NAME = "furniture_boundaries"
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -29,7 +26,6 @@ def _start_at(doc: Doc, char: int) -> None:
         doc[token.start].is_sent_start = True
 
 
-@Language.component(NAME)
 def furniture_boundaries(doc: Doc) -> Doc:
     text = doc.text
     for match in _FULL_DATE.finditer(text):
@@ -45,4 +41,22 @@ def furniture_boundaries(doc: Doc) -> Doc:
     for token in doc[1:-1]:
         if token.text in _OPENING_QUOTES and doc[token.i - 1].text == ":" and token.nbor(1).is_title:
             token.is_sent_start = True
+    return doc
+
+
+_ENDS = (".", "!", "?", ".\"", ".\u201d", "?\"", "!\"")
+
+
+def repair_boundaries(doc: Doc) -> Doc:
+    """Sentences start at a word's beginning: a start inside one ("Co|-founder", '"[|Ten] years') moves
+    back to where the word begins if a sentence ended there, and is dropped if not ("[|sic] something")."""
+    for token in doc[1:]:
+        if not token.is_sent_start or doc[token.i - 1].whitespace_:
+            continue
+        first = token
+        while first.i > 0 and not doc[first.i - 1].whitespace_:
+            first = doc[first.i - 1]
+        token.is_sent_start = False
+        if first.i > 0 and doc[first.i - 1].text.endswith(_ENDS):
+            first.is_sent_start = True
     return doc

@@ -348,6 +348,19 @@ def remember(sent: Span, ctx: ArticleContext) -> None:
         ctx.last_place = places[-1].text.removeprefix("the ")
 
 
+def remember_unparsed(sent: Span, ctx: ArticleContext) -> None:
+    """What an unparsed sentence (no claim word) leaves for the next: its last place, and, if it speaks
+    ("X said ..."), its last named person or organisation as the source of what follows."""
+    ctx.quoting = None
+    places = [e for e in sent.ents if ctx.is_place(e)]
+    if places:
+        ctx.last_place = places[-1].text.removeprefix("the ")
+    if any(t.lower_ in lx.SPEECH_VERBS for t in sent):
+        named = [e for e in sent.ents if e.label_ in ("PERSON", "ORG", "NORP")]
+        if named:
+            ctx.last_source = named[-1].text
+
+
 def _violent_token(token: Token) -> bool:
     low = token.lower_
     if low in lx.VIOLENCE_CUES:

@@ -17,9 +17,11 @@ def _plausible(ent: Span) -> bool:
     if not any(ch.isalnum() for ch in text):
         return False
     if ent.label_ == "NORP" and len(ent) == 1:
-        # "Repeated" tagged NORP at a sentence start: a demonym is a known word or ends like one
-        low = text.lower()
-        return low in lx.DEMONYMS or ent.root.tag_ in ("NNP", "NNPS") or low.endswith(_DEMONYM_ENDINGS)
+        # "Repeated" tagged NORP at a sentence start: a demonym is a known word, ends like one, or is
+        # capitalised where a sentence does not start
+        low, token = text.lower(), ent.root
+        return (low in lx.DEMONYMS or low.endswith(_DEMONYM_ENDINGS) or token.is_upper
+                or (token.is_title and not token.is_sent_start))
     return True
 
 

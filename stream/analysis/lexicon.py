@@ -373,3 +373,15 @@ fire fired firing fires shots operation operations exchange exchanged encounter 
 onslaught barrage salvo pounded pounding pummelled pummeled blew blow blown torched set shot shoot striking
 shooting shootings explosion explosions blast blasts landmine landmines detonated exploded explode bomb bombs
 """.split())
+
+# -- what makes a sentence worth parsing ------------------------------------------------------
+# Any of these words may start a claim; sentences without one are never parsed (a source named in such a
+# sentence is still remembered, from its entities).
+PARSE_WORDS = frozenset().union(
+    TRANSITIVE_STATUS, INTRANSITIVE_STATUS, ADJECTIVE_STATUS, NOUN_STATUS, TOLL_NOUNS, BODY_NOUNS, TAKEN_AS,
+    LIFE_NOUNS, ATTACK_NOUNS, ATTACK_VERBS, LAUNCH_VERBS, WEAPON_WORDS, DEATH_WORDS,
+    AMBIGUOUS_ATTACK_WORDS, *(markers for _, markers in TYPE_MARKERS),
+    """shot shoot shooting stabbed fatally mortally succumbed homicide murder killing slaying assassination
+    casualties casualty hostage hostages lives dead guns rifles machineguns arms
+    weapons launchers artillery howitzers tanks explosives shots projectiles bursts dynamite blew blown""".split(),
+)

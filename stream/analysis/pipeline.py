@@ -1,4 +1,4 @@
-"""The analysis of whole articles: clean, segment, parse, extract, total.
+"""The analysis of whole articles: clean, segment, tag and parse (``passes``), extract, total.
 
 ``Analyzer.analyze_many`` is what both the worker and ``stream extract`` call; its
 output for an article is the ``articles.processed`` message minus the revision
@@ -11,17 +11,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from spacy.tokens import Doc
-
 from stream.analysis.article import Article
 from stream.analysis.attacks import attack_claims, killing_attacks
-from stream.analysis.casing import is_shouting, recase, sentence_case
 from stream.analysis.casualties import casualty_claims
 from stream.analysis.cleaning import Block, dateline_place, normalize, segment
-from stream.analysis.context import ArticleContext, has_violence, lede_time, remember
+from stream.analysis.context import ArticleContext, has_violence, lede_time, remember, remember_unparsed
 from stream.analysis.entities import article_countries, entity_records, geocode
 from stream.analysis.ids import assign_event_ids
 from stream.analysis.model import load_model
+from stream.analysis.passes import Block as AnalysedBlock
+from stream.analysis.passes import analyse_blocks
 from stream.analysis.totals import mark_counted, totals
 
 RULES_VERSION = "1.0.0"
@@ -55,37 +54,39 @@ class Analyzer:
 
     def analyze_many(self, articles: Sequence[Article]) -> list[dict]:
         plans = [self._plan(a) for a in articles]
-        texts = [p.text[b.start:b.end] for p in plans for b in p.parsed_blocks]
-        model_texts = (sentence_case(t) if is_shouting(t) else t for t in texts)
-        docs = iter(d if d.text == t else recase(d, t)
-                    for d, t in zip(self.nlp.pipe(model_texts, batch_size=self.batch_size), texts))
-        return [self._result(p, [next(docs) for _ in p.parsed_blocks]) for p in plans]
+        texts, ledes = [], []
+        for plan in plans:
+            for n, block in enumerate(plan.parsed_blocks):
+                texts.append(plan.text[block.start:block.end])
+                ledes.append(n == 0)
+        blocks = iter(analyse_blocks(self.nlp, texts, ledes, self.batch_size))
+        return [self._result(p, [next(blocks) for _ in p.parsed_blocks]) for p in plans]
 
     @staticmethod
     def _plan(article: Article) -> _Plan:
         text = normalize(article.body)
         return _Plan(article, text, segment(text), article.is_english)
 
-    def _result(self, plan: _Plan, docs: list[Doc]) -> dict:
+    def _result(self, plan: _Plan, analysed: list[AnalysedBlock]) -> dict:
         article = plan.article
         sentences: list[dict] = []
         entities: list[dict] = []
-        parsed = []
-        docs_iter = iter(docs)
+        story = []  # (block, sentence, index)
+        parts = iter(zip(plan.parsed_blocks, analysed))
         for block in plan.blocks:
             if block.kind != "story" or not plan.english:
                 sentences.append(_sentence(len(sentences), block.start, plan.text[block.start:block.end], block.kind))
                 continue
-            doc = next(docs_iter)
+            _, part = next(parts)
             index_of = {}
-            for sent in doc.sents:
-                text = sent.text.strip()
+            for sentence in part.sentences:
+                text = sentence.span.text.strip()
                 if text:
-                    index_of[sent.start] = len(sentences)
-                    start = block.start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+                    index_of[sentence.span.start] = len(sentences)
+                    start = block.start + sentence.span.start_char + (len(sentence.span.text) - len(sentence.span.text.lstrip()))
                     sentences.append(_sentence(len(sentences), start, text, "story"))
-            entities += entity_records(doc, block.start, index_of)
-            parsed.append((block, doc, index_of))
+                    story.append((block, sentence, index_of[sentence.span.start]))
+            entities += entity_records(part.doc, block.start, index_of)
 
         dateline = next((b for b in plan.blocks if b.kind == "dateline"), None)
         dateline_name = dateline_place(plan.text[dateline.start:dateline.end]) if dateline else None
@@ -99,25 +100,29 @@ class Analyzer:
             countries=countries,
             main_place=_main_place(entities),
             place_names=frozenset(e["text"] for e in entities if e["label"] in ("GPE", "LOC", "FAC")),
-            violent=any(has_violence(sent) for _, doc, _ in parsed for sent in doc.sents),
+            violent=any(has_violence(s.parsed if s.parsed is not None else s.span) for _, s, _ in story),
         )
-        if parsed:
-            first_block, first_doc, _ = parsed[0]
-            ctx.offset = first_block.start
-            ctx.lede_time = lede_time(next(first_doc.sents), ctx)
+        if story and story[0][1].parsed is not None:
+            block, lede, _ = story[0]
+            ctx.offset = block.start + lede.span.start_char
+            ctx.lede_time = lede_time(lede.parsed, ctx)
         casualties: list[dict] = []
         attacks: list[dict] = []
-        for block, doc, index_of in parsed:
-            ctx.offset = block.start
-            ctx.last_place = None
-            for sent in doc.sents:
-                if sent.start in index_of:
-                    ctx.sentence_index = index_of[sent.start]
-                    found = casualty_claims(sent, ctx)
-                    reported = attack_claims(sent, ctx)
-                    casualties += found
-                    attacks += reported + killing_attacks(sent, found, reported, ctx)
-                    remember(sent, ctx)
+        paragraph = None
+        for block, sentence, index in story:
+            if block is not paragraph:
+                paragraph, ctx.last_place = block, None
+            ctx.sentence_index = index
+            if sentence.parsed is None:
+                remember_unparsed(sentence.span, ctx)
+                continue
+            ctx.offset = block.start + sentence.span.start_char
+            for sent in sentence.parsed.doc.sents:
+                found = casualty_claims(sent, ctx)
+                reported = attack_claims(sent, ctx)
+                casualties += found
+                attacks += reported + killing_attacks(sent, found, reported, ctx)
+                remember(sent, ctx)
         assign_event_ids(article.id, "casualty", casualties)
         assign_event_ids(article.id, "attack", attacks)
         mark_counted(casualties)
@@ -139,7 +144,7 @@ class Analyzer:
             "attacks": attacks,
             "totals": totals(casualties),
             "stats": {"characters": len(article.body), "sentences": len(sentences),
-                      "tokens": sum(len(d) for d in docs)},
+                      "tokens": sum(len(part.doc) for part in analysed)},
         }
 
 
