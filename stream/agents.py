@@ -12,16 +12,16 @@ import logging
 import os
 import socket
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import AsyncIterator
 
 from aiokafka.errors import KafkaError
 
 from stream import topics
-from stream.analysis.pipeline import Analyzer
+from stream.analysis.pipeline import extractor_version
 from stream.app import SETTINGS, accepted_topic, app, ledger_table, output_topics, raw_topic
 from stream.ingest.decode import decode_article, encode_article
 from stream.ingest.reasons import Rejected
+from stream.nlp_pool import NlpPool
 from stream.process import Outcome, Processor
 from stream.publish import dead_letter
 from stream.revisions import Ledger
@@ -32,11 +32,12 @@ log = logging.getLogger("stream.worker")
 
 
 class Runtime:
-    """What the agents and the web view share: the processor (model loaded once), its thread, metrics
-    and the latest events."""
+    """What the agents and the web view share: the processor, the pool of NLP processes (each loads the
+    model once), metrics and the latest events."""
 
     def __init__(self) -> None:
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
+        self.pool = NlpPool(SETTINGS.model, processes=SETTINGS.nlp_processes, batch_size=SETTINGS.batch_size,
+                            historical_days=SETTINGS.historical_days)
         self.metrics = WorkerMetrics()
         self.recent = RecentEvents()
         self.worker_id = f"{socket.gethostname()}-{os.getpid()}"
@@ -48,14 +49,13 @@ class Runtime:
         async with self._loading:
             if self._processor is None:
                 started = time.perf_counter()
-                loop = asyncio.get_running_loop()
-                analyzer = await loop.run_in_executor(
-                    self.executor, lambda: Analyzer(SETTINGS.model, historical_days=SETTINGS.historical_days,
-                                                    batch_size=SETTINGS.batch_size))
-                self._processor = Processor(analyzer, Ledger(ledger_table), max_message_bytes=SETTINGS.max_message_bytes,
+                version = await self.pool.start()
+                self._processor = Processor(Ledger(ledger_table), extractor_version=version,
+                                            max_message_bytes=SETTINGS.max_message_bytes,
                                             validate=SETTINGS.validate_output)
-                log.info("model %s ready in %.1fs (extractor %s)", SETTINGS.model, time.perf_counter() - started,
-                         analyzer.extractor_version)
+                log.info("model %s ready in %.1fs in %s (extractor %s)", SETTINGS.model,
+                         time.perf_counter() - started,
+                         f"{self.pool.processes} process(es)" if self.pool.processes else "a thread", version)
         return self._processor
 
     @property
@@ -64,7 +64,7 @@ class Runtime:
 
     @property
     def extractor_version(self) -> str:
-        return self._processor.analyzer.extractor_version if self._processor else f"unloaded+{SETTINGS.model}"
+        return self._processor.extractor_version if self._processor else extractor_version(SETTINGS.model)
 
 
 runtime = Runtime()
@@ -179,7 +179,7 @@ async def process_batch(events: list) -> None:
         articles.append(article)
         origin[id(article)] = event
     todo, dupes = processor.fresh(articles)
-    analyses = await asyncio.get_running_loop().run_in_executor(runtime.executor, processor.analyze, todo)
+    analyses = await runtime.pool.analyze(todo)
     nlp_seconds = time.perf_counter() - started
     outcomes = processor.outcomes(todo, analyses)
     processed: list[tuple[str, bytes, object]] = []
@@ -218,3 +218,8 @@ def _log_batch(done: list[Outcome], duplicates: int, received: int, nlp_seconds:
 async def load_model() -> None:
     """Load the model as the worker starts, not on the first article."""
     await runtime.processor()
+
+
+@app.on_before_shutdown.connect
+async def stop_pool(app, **kwargs) -> None:
+    runtime.pool.close()

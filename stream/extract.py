@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import islice
 from typing import BinaryIO, Iterable, Iterator
 
@@ -13,7 +14,7 @@ from stream.analysis.pipeline import Analyzer
 from stream.ingest.decode import decode_article
 from stream.ingest.files import RawItem, read_items
 from stream.ingest.reasons import Rejected
-from stream.process import Processor
+from stream.process import Processor, analyze_isolated
 from stream.revisions import Ledger
 from stream.settings import Settings
 
@@ -31,8 +32,9 @@ def run_extract(source: str, published_at: str | None, settings: Settings, sink:
     items = list(read_items(source, published_at=published_at))
     with console.status("loading the model..."):
         analyzer = Analyzer(settings.model, historical_days=settings.historical_days, batch_size=settings.batch_size)
-    processor = Processor(analyzer, Ledger({}), max_message_bytes=settings.max_message_bytes,
-                          validate=settings.validate_output)
+    processor = Processor(Ledger({}), extractor_version=analyzer.extractor_version,
+                          max_message_bytes=settings.max_message_bytes, validate=settings.validate_output,
+                          analyze=partial(analyze_isolated, analyzer))
     rejected = 0
     with Progress(console=console, disable=len(items) < CHUNK, transient=True) as progress:
         task = progress.add_task("analysing", total=len(items))

@@ -2,7 +2,7 @@
 
 Two halves, so the worker can run the first off its event loop:
 
-* ``analyze`` (pure, thread-safe): the NLP and claim rules, one failing article isolated;
+* ``analyze_isolated`` (pure): the NLP and claim rules, one failing article isolated;
 * ``outcomes`` (touches the ledger): duplicates skipped, revisions numbered, retractions
   listed, messages built and checked.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 from stream.analysis.article import Article
 from stream.analysis.pipeline import Analyzer
@@ -35,31 +35,39 @@ class Outcome:
         return self.messages[-1].value if self.messages else None
 
 
+def analyze_isolated(analyzer: Analyzer, articles: Sequence[Article]) -> list[dict | Rejected]:
+    """Analyses in order; an article whose analysis raises becomes a Rejected, the rest go on."""
+    try:
+        return list(analyzer.analyze_many(articles))
+    except Exception:  # isolate the culprit: one article must not sink its batch
+        if len(articles) == 1:
+            log.exception("analysis of article %r failed", articles[0].id)
+            return [Rejected(Reason.ANALYSIS_FAILED, _failure_message(articles[0]), articles[0].id)]
+        return [result for article in articles for result in analyze_isolated(analyzer, [article])]
+
+
 class Processor:
-    def __init__(self, analyzer: Analyzer, ledger: Ledger, *, max_message_bytes: int, validate: bool = True):
-        self.analyzer = analyzer
+    """Duplicates, revisions and messages around an analysis that runs elsewhere: in this process for
+    ``stream extract`` (``analyze`` given), in a pool of processes for the worker."""
+
+    def __init__(self, ledger: Ledger, *, extractor_version: str, max_message_bytes: int, validate: bool = True,
+                 analyze: Callable[[Sequence[Article]], list[dict | Rejected]] | None = None):
         self.ledger = ledger
+        self.extractor_version = extractor_version
         self.max_message_bytes = max_message_bytes
         self.validate = validate
+        self._analyze = analyze
 
     def fresh(self, articles: Sequence[Article]) -> tuple[list[Article], list[Article]]:
         """Split into (to analyse, exact re-sends already published)."""
-        version = self.analyzer.extractor_version
         todo, dupes = [], []
         for article in articles:
-            is_dupe = self.ledger.is_duplicate(article.id, article.content_hash(), version)
+            is_dupe = self.ledger.is_duplicate(article.id, article.content_hash(), self.extractor_version)
             (dupes if is_dupe else todo).append(article)
         return todo, dupes
 
     def analyze(self, articles: Sequence[Article]) -> list[dict | Rejected]:
-        """Analyses in order; an article whose analysis raises becomes a Rejected, the rest go on."""
-        try:
-            return list(self.analyzer.analyze_many(articles))
-        except Exception:  # isolate the culprit: one article must not sink its batch
-            if len(articles) == 1:
-                log.exception("analysis of article %r failed", articles[0].id)
-                return [Rejected(Reason.ANALYSIS_FAILED, _failure_message(articles[0]), articles[0].id)]
-            return [result for article in articles for result in self.analyze([article])]
+        return self._analyze(articles)
 
     def outcomes(self, articles: Sequence[Article], analyses: Sequence[dict | Rejected]) -> list[Outcome]:
         """Decide and build every article's messages; records stay staged in the ledger until ``commit``."""

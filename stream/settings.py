@@ -90,6 +90,8 @@ class Settings:
     web_router: bool = False
     # Most articles analysed together in one nlp.pipe call (a batch takes what is waiting, never waits).
     batch_size: int = 16
+    # Processes that run the analysis, each with its own model (0: a thread of the worker).
+    nlp_processes: int = os.cpu_count() or 1
     validate_output: bool = True
 
     @property
@@ -143,6 +145,7 @@ _INT_ENV = {
     "local_broker_port": ("STREAM_LOCAL_BROKER_PORT", 1),
     "web_port": ("STREAM_WEB_PORT", 1),
     "batch_size": ("STREAM_BATCH_SIZE", 1),
+    "nlp_processes": ("STREAM_NLP_PROCESSES", 0),
 }
 _BOOL_ENV = {"validate_output": "STREAM_VALIDATE_OUTPUT", "web_tables": "STREAM_WEB_TABLES",
              "web_router": "STREAM_WEB_ROUTER"}

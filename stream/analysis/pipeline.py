@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
+import spacy.util
+
 from stream.analysis.article import Article
 from stream.analysis.attacks import attack_claims, killing_attacks
 from stream.analysis.casualties import casualty_claims
@@ -40,6 +42,11 @@ class _Plan:
         return [b for b in self.blocks if b.kind == "story"] if self.english else []
 
 
+def extractor_version(model: str) -> str:
+    """Rules version and model name and version, without loading the model."""
+    return f"{RULES_VERSION}+{model}-{spacy.util.get_package_version(model) or '?'}"
+
+
 class Analyzer:
     """Loads the model once; turns articles into plain-data analyses."""
 
@@ -47,7 +54,7 @@ class Analyzer:
         self.nlp = load_model(model)
         self.historical_days = historical_days
         self.batch_size = batch_size
-        self.extractor_version = f"{RULES_VERSION}+{model}-{self.nlp.meta.get('version', '?')}"
+        self.extractor_version = extractor_version(model)
 
     def analyze(self, article: Article) -> dict:
         return self.analyze_many([article])[0]

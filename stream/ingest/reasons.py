@@ -30,3 +30,6 @@ class Rejected(Exception):
         self.reason = reason
         self.message = message
         self.article_id = article_id
+
+    def __reduce__(self):  # crosses process boundaries (the NLP pool) intact
+        return Rejected, (self.reason, self.message, self.article_id)

@@ -155,7 +155,7 @@ def new_pipeline(kafka: str, home: Path) -> Pipeline:
     """A fresh topic prefix (so fresh topics and consumer group) on the session's broker, topics created."""
     prefix = f"t{uuid.uuid4().hex[:10]}."
     pipe = Pipeline(kafka, prefix, home, env={
-        "STREAM_BROKER": kafka, "STREAM_TOPIC_PREFIX": prefix, "STREAM_PARTITIONS": "2",
+        "STREAM_BROKER": kafka, "STREAM_TOPIC_PREFIX": prefix, "STREAM_PARTITIONS": "2", "STREAM_NLP_PROCESSES": "1",
         "STREAM_STATE_DIR": str(home / "state"),
     })
     asyncio.run(ensure_topics(pipe.settings(), kafka))

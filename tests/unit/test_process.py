@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from stream.analysis.article import Article
 from stream.ingest.reasons import Reason
-from stream.process import Processor
+from stream.process import Processor, analyze_isolated
 from stream.revisions import Ledger
 
 pytestmark = pytest.mark.slow
 LIMIT = 10 * 1024 * 1024
+
+
+def processor_for(analyzer, limit: int = LIMIT) -> Processor:
+    return Processor(Ledger({}), extractor_version=analyzer.extractor_version, max_message_bytes=limit,
+                     analyze=partial(analyze_isolated, analyzer))
 
 
 def article(ident: str, body: str = "Gunmen killed three farmers in Benue state on Sunday.") -> Article:
@@ -18,7 +25,7 @@ def article(ident: str, body: str = "Gunmen killed three farmers in Benue state 
 
 
 def test_process_skips_exact_resends_and_numbers_revisions(analyzer):
-    processor = Processor(analyzer, Ledger({}), max_message_bytes=LIMIT)
+    processor = processor_for(analyzer)
     first = processor.run([article("p1"), article("p1")])
     assert [(o.duplicate, o.revision) for o in first] == [(False, 1), (True, 1)]  # a re-send of revision 1
     second = processor.run([article("p1", "Gunmen killed five farmers in Benue state on Sunday.")])
@@ -30,7 +37,7 @@ def test_process_skips_exact_resends_and_numbers_revisions(analyzer):
 
 
 def test_process_one_failing_article_does_not_sink_the_batch(analyzer, monkeypatch):
-    processor = Processor(analyzer, Ledger({}), max_message_bytes=LIMIT)
+    processor = processor_for(analyzer)
     real = analyzer.analyze_many
 
     def fail_on_poison(articles):
@@ -46,7 +53,7 @@ def test_process_one_failing_article_does_not_sink_the_batch(analyzer, monkeypat
 
 
 def test_process_output_too_large_is_rejected_not_sent(analyzer):
-    processor = Processor(analyzer, Ledger({}), max_message_bytes=20 * 1024)
+    processor = processor_for(analyzer, 20 * 1024)
     body = "Gunmen killed three farmers in Benue state on Sunday. " * 400
     outcome = processor.run([article("big", body)])[0]
     assert outcome.rejected.reason is Reason.OUTPUT_TOO_LARGE and not outcome.messages
