@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import time
+from dataclasses import dataclass, field
 from typing import AsyncIterator
 
 from aiokafka.errors import KafkaError
@@ -155,37 +156,71 @@ async def batches(events: AsyncIterator, size: int) -> AsyncIterator[list]:
         pumping.cancel()
 
 
+@dataclass
+class Batch:
+    """A batch on its way: its events, the articles read from them, their analysis (running in the pool)."""
+
+    events: list
+    started: float
+    items: list = field(default_factory=list)  # dead letters so far
+    origin: dict = field(default_factory=dict)  # id(article) -> event
+    todo: list = field(default_factory=list)
+    duplicates: int = 0
+    analysis: asyncio.Future | None = None
+
+
 @app.agent(accepted_topic, concurrency=1)
 async def analyze(stream) -> None:
-    """articles.accepted -> sentences, entities, claims and the processed analysis."""
+    """articles.accepted -> sentences, entities, claims and the processed analysis.
+
+    Two batches overlap: while one is published, the next is already in the NLP pool, so the pool
+    never waits for the broker. Publishing, ledger decisions and acknowledgements stay in order.
+    """
     manual = stream.noack()
-    async for batch in batches(manual.events(), SETTINGS.batch_size):
-        await process_batch(batch)
-        for event in batch:
-            await manual.ack(event)
+    publishing: asyncio.Future | None = None
+    try:
+        async for events in batches(manual.events(), SETTINGS.batch_size):
+            batch = await start_batch(events)
+            if publishing is not None:
+                await publishing
+            publishing = asyncio.ensure_future(finish_batch(batch, manual))
+        if publishing is not None:
+            await publishing
+    finally:
+        if publishing is not None and not publishing.done():
+            publishing.cancel()  # its events stay unacknowledged: they are read again
 
 
-async def process_batch(events: list) -> None:
+async def start_batch(events: list) -> Batch:
+    """Read the articles, set exact re-sends aside, and start their analysis in the pool."""
     processor = await runtime.processor()
-    started = time.perf_counter()
-    items: list[tuple[str, bytes | None, object]] = []
-    articles, origin = [], {}
+    batch = Batch(events, time.perf_counter())
+    articles = []
     for event in events:
         try:
             article = decode_article(event.message.value, max_body_bytes=SETTINGS.max_body_bytes)
         except Rejected as rejected:
-            items.append(_dead_letter_item(rejected, event, "analysis"))
+            batch.items.append(_dead_letter_item(rejected, event, "analysis"))
             continue
         articles.append(article)
-        origin[id(article)] = event
-    todo, dupes = processor.fresh(articles)
-    analyses = await runtime.pool.analyze(todo)
-    nlp_seconds = time.perf_counter() - started
-    outcomes = processor.outcomes(todo, analyses)
+        batch.origin[id(article)] = event
+    batch.todo, dupes = processor.fresh(articles)
+    batch.duplicates = len(dupes)
+    batch.analysis = asyncio.ensure_future(runtime.pool.analyze(batch.todo))
+    return batch
+
+
+async def finish_batch(batch: Batch, stream) -> None:
+    """Decide, publish (articles.processed last), record in the ledger, then acknowledge."""
+    processor = await runtime.processor()
+    analyses = await batch.analysis
+    nlp_seconds = time.perf_counter() - batch.started
+    outcomes = processor.outcomes(batch.todo, analyses)
+    items = list(batch.items)
     processed: list[tuple[str, bytes, object]] = []
     for outcome in outcomes:
         if outcome.rejected is not None:
-            items.append(_dead_letter_item(outcome.rejected, origin[id(outcome.article)], "analysis"))
+            items.append(_dead_letter_item(outcome.rejected, batch.origin[id(outcome.article)], "analysis"))
         elif outcome.messages:
             key = outcome.article.id.encode()
             items += [(m.topic, key, m.value) for m in outcome.messages[:-1]]
@@ -197,13 +232,15 @@ async def process_batch(events: list) -> None:
         processor.ledger.discard()
         raise
     processor.ledger.commit()
+    for event in batch.events:
+        await stream.ack(event)
     done = [o for o in outcomes if o.messages]
     for outcome in done:
-        runtime.metrics.published(outcome.processed, produced_at=origin[id(outcome.article)].message.timestamp)
+        runtime.metrics.published(outcome.processed, produced_at=batch.origin[id(outcome.article)].message.timestamp)
         runtime.recent.add(outcome.processed)
-    duplicates = len(dupes) + sum(o.duplicate for o in outcomes)
-    runtime.metrics.batch(len(events), nlp_seconds, duplicates)
-    _log_batch(done, duplicates, len(events), nlp_seconds, started)
+    duplicates = batch.duplicates + sum(o.duplicate for o in outcomes)
+    runtime.metrics.batch(len(batch.events), nlp_seconds, duplicates)
+    _log_batch(done, duplicates, len(batch.events), nlp_seconds, batch.started)
 
 
 def _log_batch(done: list[Outcome], duplicates: int, received: int, nlp_seconds: float, started: float) -> None:

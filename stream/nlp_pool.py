@@ -22,9 +22,13 @@ from stream.process import analyze_isolated
 _analyzer: Analyzer | None = None  # one per pool process
 
 
+_WARM_UP = Article("warm-up", "Gunmen killed two people in a town on Monday, police said. Talks resumed.")
+
+
 def _load(model: str, historical_days: int, batch_size: int) -> None:
     global _analyzer
     _analyzer = Analyzer(model, historical_days=historical_days, batch_size=batch_size)
+    _analyzer.analyze(_WARM_UP)  # the first call allocates; pay for it before the first article
 
 
 def _ready() -> str:

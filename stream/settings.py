@@ -89,7 +89,7 @@ class Settings:
     web_tables: bool = False
     web_router: bool = False
     # Most articles analysed together in one nlp.pipe call (a batch takes what is waiting, never waits).
-    batch_size: int = 16
+    batch_size: int = 32
     # Processes that run the analysis, each with its own model (0: a thread of the worker).
     nlp_processes: int = os.cpu_count() or 1
     validate_output: bool = True

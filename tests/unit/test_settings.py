@@ -23,7 +23,7 @@ def test_settings_load_empty_env_gives_defaults():
     assert (s.partitions, s.replication_factor) == (8, 1)
     assert s.security_protocol == "PLAINTEXT"
     assert s.sasl_password == ""
-    assert s.batch_size == 16
+    assert s.batch_size == 32
     assert s.validate_output is True
     assert (s.web_host, s.web_port, s.web_token) == ("127.0.0.1", 6066, "")
     assert s.web_tables is False and s.web_router is False

@@ -1,0 +1,34 @@
+"""The speed benchmark keeps working (a tiny run; the real figures come from `bench/throughput.py`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(900)]
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "data" / "news" / "throughput_corpus.jsonl"
+
+
+def test_bench_throughput_runs_end_to_end_and_loses_nothing(tmp_path):
+    corpus = CORPUS
+    if not corpus.exists():  # our own samples stand in for the corpus, so the benchmark still runs
+        corpus = tmp_path / "corpus.jsonl"
+        samples = sorted((ROOT / "stream" / "samples").glob("*.json"))
+        corpus.write_text("\n".join(json.dumps({"text": json.loads(p.read_text())["body"]}) for p in samples))
+    out = tmp_path / "throughput.json"
+    done = subprocess.run([sys.executable, "bench/throughput.py", "--articles", "24", "--latency-articles", "8",
+                           "--quick", "--corpus", str(corpus), "--out", str(out)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    result = json.loads(out.read_text())
+    assert result["stream"]["sustained"]["lost"] == 0 and result["stream"]["sustained"]["articles"] == 24
+    for name in ("a", "a2", "b"):
+        assert result["baselines"][name]["articles_per_s"] > 0
+    assert {"latency_50", "latency_80"} <= result["stream"].keys()
+    assert set(result["stream"]["scaling"]) == {"1 worker x 1 NLP process", "2 workers x 1 NLP process"}
+    assert "ratio of the stream to it" in done.stdout
