@@ -37,10 +37,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_broker(state: Path) -> Iterator[str]:
-    """A broker of its own for one benchmark run (its folder, free ports); yields its kafka:// address."""
+def local_broker(state: Path, nodes: int = 1) -> Iterator[str]:
+    """A broker (or cluster of ``nodes``) of its own for one benchmark run (its folder, free ports); yields
+    its kafka:// address."""
     defaults = settings_module.load()
-    cluster = LocalCluster(state, cache_dir=defaults.cache_dir, maven_repo=defaults.maven_repo, port=0)
+    cluster = LocalCluster(state, cache_dir=defaults.cache_dir, maven_repo=defaults.maven_repo, port=0, nodes=nodes)
     url = cluster.start()
     try:
         yield url

@@ -8,12 +8,14 @@ Full default pipeline, one article at a time, on the event loop.
 from __future__ import annotations
 
 import os
+import tempfile
 
 import faust
 import spacy
 
 PREFIX = os.environ.get("STREAM_TOPIC_PREFIX", "")
 app = faust.App(f"{PREFIX}naive-baseline", broker=os.environ["STREAM_BROKER"], store="memory://",
+                datadir=tempfile.mkdtemp(prefix="naive-baseline-"),  # memory store: nothing to keep
                 topic_replication_factor=1, web_enabled=False, producer_max_request_size=10 * 1024 * 1024,
                 consumer_max_fetch_size=10 * 1024 * 1024)
 source = app.topic(f"{PREFIX}articles.raw", value_serializer="json")

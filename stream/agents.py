@@ -20,13 +20,14 @@ from aiokafka.errors import KafkaError
 from stream import topics
 from stream.analysis.pipeline import extractor_version
 from stream.app import SETTINGS, accepted_topic, app, ledger_table, output_topics, raw_topic
-from stream.ingest.decode import decode_article, encode_article
+from stream.ingest.decode import decode_article, decode_raw, encode_article
 from stream.ingest.reasons import Rejected
 from stream.nlp_pool import NlpPool
 from stream.process import Outcome, Processor
 from stream.publish import dead_letter
 from stream.revisions import Ledger
 from stream.web.events import RecentEvents
+from stream.web.incidents import RecentIncidents
 from stream.web.metrics import WorkerMetrics
 
 log = logging.getLogger("stream.worker")
@@ -38,9 +39,11 @@ class Runtime:
 
     def __init__(self) -> None:
         self.pool = NlpPool(SETTINGS.model, processes=SETTINGS.nlp_processes, batch_size=SETTINGS.batch_size,
-                            historical_days=SETTINGS.historical_days)
+                            historical_days=SETTINGS.historical_days, time_budget=SETTINGS.article_time_budget,
+                            budget_chars=SETTINGS.max_body_bytes)
         self.metrics = WorkerMetrics()
         self.recent = RecentEvents()
+        self.incidents = RecentIncidents()
         self.worker_id = f"{socket.gethostname()}-{os.getpid()}"
         self.started_at = time.time()
         self._processor: Processor | None = None
@@ -85,7 +88,11 @@ async def send_all(items: list[tuple[str, bytes | None, object]], timestamp: flo
             futures = []
             for name, key, value in items:
                 topic = accepted_topic if name == topics.ACCEPTED else output_topics[name]
-                futures.append(await topic.send(key=key, value=value, timestamp=timestamp))
+                if value is None:  # a tombstone: a null value, which the topic's codec would write as "null"
+                    futures.append(await app.producer.send(topic.get_topic_name(), key, None, partition=None,
+                                                           timestamp=timestamp, headers=None))
+                else:
+                    futures.append(await topic.send(key=key, value=value, timestamp=timestamp))
             await asyncio.gather(*futures)
             return
         except KafkaError as exc:
@@ -114,12 +121,13 @@ def _dead_letter_item(rejected: Rejected, event, stage: str) -> tuple[str, bytes
 
 @app.agent(raw_topic, concurrency=1)
 async def ingest(stream) -> None:
-    """articles.raw -> validated and re-keyed by article id on articles.accepted, or the dead-letter topic."""
+    """articles.raw (our JSON, ninjs or NewsML-G2) -> validated and re-keyed by article id on articles.accepted,
+    or the dead-letter topic."""
     manual = stream.noack()
     async for event in manual.events():
         runtime.metrics.consumed()
         try:
-            article = decode_article(event.message.value, max_body_bytes=SETTINGS.max_body_bytes)
+            article = decode_raw(event.message.value, event.headers, max_body_bytes=SETTINGS.max_body_bytes)
             item = (topics.ACCEPTED, article.id.encode(), encode_article(article))
         except Rejected as rejected:
             item = _dead_letter_item(rejected, event, "ingest")

@@ -11,8 +11,10 @@ from faust.serializers import codecs
 
 from stream import settings as settings_module
 from stream import topics
-from stream.broker import broker_url
+from stream.broker import broker_url, for_local_cluster
+from stream.faust_fixes import install as install_consumer_fix
 from stream.kafka_io import ssl_context
+from stream.log_repeats import hold_repeats
 from stream.settings import Settings
 
 
@@ -80,8 +82,13 @@ def create_app(settings: Settings) -> faust.App:
     )
 
 
-SETTINGS = settings_module.load()
+SETTINGS = for_local_cluster(settings_module.load())
 app = create_app(SETTINGS)
+hold_repeats("aiokafka")  # a broker outage: a few lines, not a thousand a second
+# Input records fetched before a rebalance's seek are read again, never skipped (see stream/faust_fixes.py).
+_never_compacted = (topics.RAW, topics.ACCEPTED, topics.INCIDENT_CANDIDATES)
+install_consumer_fix(app, [SETTINGS.topic(name) for name in (*_never_compacted, topics.PROCESSED)],
+                     gap_free=[SETTINGS.topic(name) for name in _never_compacted])
 
 raw_topic = app.topic(SETTINGS.topic(topics.RAW), key_serializer="raw", value_serializer="raw",
                       partitions=SETTINGS.partitions)
@@ -91,15 +98,17 @@ output_topics = {
     name: app.topic(SETTINGS.topic(name), key_serializer="raw", value_serializer="orjson",
                     partitions=SETTINGS.partitions)
     for name in (topics.SENTENCES, topics.ENTITIES, topics.CASUALTIES, topics.ATTACKS, topics.PROCESSED,
-                 topics.DEADLETTER)
+                 topics.DEADLETTER, topics.INCIDENT_CANDIDATES, topics.INCIDENTS)
 }
 # Keyed like articles.accepted and written through the same partitioner, so an article's ledger entry
 # lives in the changelog partition of the worker that owns the article.
-ledger_table = app.Table("article-ledger", default=None,
+ledger_table = app.Table(topics.LEDGER_TABLE, default=None,
                          schema=faust.Schema(key_serializer="utf8", value_serializer="orjson"),
                          partitions=SETTINGS.partitions, use_partitioner=True)
 
 from stream import agents  # noqa: E402  (registers the agents on ``app``)
+if SETTINGS.incidents:
+    from stream import incident_agents  # noqa: E402,F401  (the incident stage's agents and tables)
 from stream.web import install as install_web_view  # noqa: E402
 
 install_web_view(app, agents.runtime, SETTINGS)

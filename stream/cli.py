@@ -46,10 +46,29 @@ def _broker(settings: Settings, *, start: bool = True) -> str:
     return url
 
 
-def _ensure_topics(settings: Settings, url: str) -> None:
-    from stream.kafka_io import ensure_topics
+def _cannot_connect(settings: Settings, url: str, exc: Exception) -> str:
+    """Why a client could not connect, naming what to check (never the password)."""
+    protocol = settings.security_protocol.upper()
+    who = f" as {settings.sasl_username!r} with {settings.sasl_mechanism.upper()}" if settings.sasl_mechanism else ""
+    check = (["STREAM_BROKER", "STREAM_SECURITY_PROTOCOL"]
+             + (["STREAM_SASL_USERNAME", "STREAM_SASL_PASSWORD"] if settings.sasl_mechanism else [])
+             + (["STREAM_SSL_CAFILE"] if "SSL" in protocol else []))
+    return (f"cannot connect to {url} over {protocol}{who}: {exc}. Check {', '.join(check[:-1])} and {check[-1]}; "
+            "the broker's own answer (e.g. SaslAuthenticationFailed) is logged above")
 
-    created = asyncio.run(ensure_topics(settings, url))
+
+def _ensure_topics(settings: Settings, url: str) -> None:
+    from aiokafka.errors import KafkaConnectionError
+
+    from stream.broker import for_local_cluster
+    from stream.kafka_io import TopicError, ensure_topics
+
+    try:
+        created = asyncio.run(ensure_topics(for_local_cluster(settings), url))
+    except TopicError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KafkaConnectionError as exc:
+        raise click.ClickException(_cannot_connect(settings, url, exc)) from None
     if created:
         err.print(f"created topics: {', '.join(created)}")
 
@@ -113,13 +132,58 @@ def broker_status(as_json: bool) -> None:
     sys.exit(0 if status["state"] == "running" else 1)
 
 
+# -- topics -----------------------------------------------------------------------------
+@main.group(name="topics")
+def topics_group() -> None:
+    """Create or check the pipeline's topics on any cluster (STREAM_BROKER, or the running local one)."""
+
+
+@topics_group.command("create")
+def topics_create() -> None:
+    """Create the missing topics with their partitions, replication and retention (idempotent), then check
+    every topic as `describe` does (exit status 1 if one differs)."""
+    settings = _settings()
+    url = _broker(settings, start=False)
+    _ensure_topics(settings, url)
+    _check_topics(settings, url, as_json=False)
+
+
+@topics_group.command("describe")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def topics_describe(as_json: bool) -> None:
+    """Each topic's partitions, replication, min.insync.replicas, retention and cleanup policy, and how they
+    differ from what the pipeline expects (exit status 1 if one differs)."""
+    settings = _settings()
+    _check_topics(settings, _broker(settings, start=False), as_json=as_json)
+
+
+def _check_topics(settings: Settings, url: str, *, as_json: bool) -> None:
+    from stream.broker import for_local_cluster
+    from stream.kafka_io import describe_topics
+    from stream.topic_admin import plan, render, report
+
+    planned = plan(for_local_cluster(settings))
+    rows = report(planned, asyncio.run(describe_topics(settings, url, [t.name for t in planned])))
+    differing = [row["topic"] for row in rows if row["differences"]]
+    if as_json:
+        click.echo(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
+    else:
+        click.echo(render(rows))
+        click.echo(f"{len(differing)} of {len(rows)} topics differ from what the pipeline expects" if differing
+                  else f"all {len(rows)} topics as expected")
+    sys.exit(1 if differing else 0)
+
+
 # -- worker -----------------------------------------------------------------------------
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("faust_args", nargs=-1, type=click.UNPROCESSED)
 def worker(faust_args: tuple[str, ...]) -> None:
     """Run a Faust worker (Faust's own options: -l info, --web-port N, ...)."""
+    from stream.kafka_io import wait_for_broker
+
     settings = _settings()
     url = _broker(settings)
+    asyncio.run(wait_for_broker(settings, url, say=lambda line: err.print(line, markup=False, highlight=False)))
     _ensure_topics(settings, url)
     from stream.app import app  # needs the broker address, so imported only now
 
@@ -136,7 +200,8 @@ def worker(faust_args: tuple[str, ...]) -> None:
 @click.option("--published-at", help="Publication date for .txt input (ISO 8601).")
 @click.option("--topic", default="articles.raw", show_default=True, help="Topic name (before STREAM_TOPIC_PREFIX).")
 def produce(source: str, published_at: str | None, topic: str) -> None:
-    """Send articles from FILE, DIR or - (stdin): .txt (title line, then body), .json, .jsonl."""
+    """Send articles from FILE, DIR or - (stdin): .txt (title line, then body), .json and .jsonl (ours or ninjs),
+    .xml (NewsML-G2), .html (a web page)."""
     from rich.progress import Progress
 
     from stream.ingest.files import InputError, read_items
@@ -157,12 +222,40 @@ def produce(source: str, published_at: str | None, topic: str) -> None:
 
 
 @main.command()
+@click.argument("source")
+@click.option("--once", is_flag=True, help="Poll once, then exit (for cron).")
+@click.option("--interval", type=click.IntRange(min=1), default=None,
+              help="Seconds between polls [default: STREAM_FEED_INTERVAL].")
+def feed(source: str, once: bool, interval: int | None) -> None:
+    """Poll the RSS/Atom feed at URL (or in FILE): fetch each new item's page and send its story once.
+
+    Items already sent are remembered in STREAM_STATE_DIR/feeds/, so a restart sends nothing twice;
+    pages that fail are dead-lettered with their reason.
+    """
+    from stream.feed.poller import is_url, run_feed
+
+    if not is_url(source) and not Path(source).is_file():  # before any broker is started
+        raise click.ClickException(f"{source}: no such feed file; give a saved feed or an http(s) URL")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("stream.feed").setLevel(logging.INFO)
+    settings = _settings()
+    url = _broker(settings)
+    _ensure_topics(settings, url)
+    try:
+        asyncio.run(run_feed(source, settings, url, once=once, interval=interval or settings.feed_interval))
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
 @click.argument("topic_names", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Raw JSON values, one per line.")
 @click.option("--from-beginning", is_flag=True, help="Start at the oldest message instead of new ones.")
 @click.option("--limit", type=int, default=0, help="Stop after this many messages (0: never).")
 def tail(topic_names: tuple[str, ...], as_json: bool, from_beginning: bool, limit: int) -> None:
     """Print messages of TOPIC(s) as they arrive (readable claims, or --json)."""
+    from aiokafka.errors import KafkaConnectionError
+
     from stream.console import describe
     from stream.kafka_io import consume
 
@@ -185,6 +278,106 @@ def tail(topic_names: tuple[str, ...], as_json: bool, from_beginning: bool, limi
         asyncio.run(run())
     except KeyboardInterrupt:
         pass
+    except KafkaConnectionError as exc:
+        raise click.ClickException(_cannot_connect(settings, url, exc)) from None
+
+
+# -- deadletter -------------------------------------------------------------------------
+@main.group()
+def deadletter() -> None:
+    """Dead letters by reason, and re-submitting chosen ones to articles.raw after a fix."""
+
+
+def _selection_options(command):
+    options = (
+        click.option("--reason", "reasons", multiple=True, help="Only this reason (repeatable)."),
+        click.option("--id", "ids", multiple=True, help="Only this article id (repeatable)."),
+        click.option("--at", "refs", multiple=True,
+                     help="Only the dead letter at PARTITION:OFFSET of the dead-letter topic (repeatable)."),
+        click.option("--since", help="Only those dead-lettered since: an age (30m, 6h, 2d, 1w) or an ISO 8601 time."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _dead_letters(settings: Settings, reasons, ids, refs, since):
+    """(broker, the dead letters read, with those the options choose)."""
+    from datetime import datetime, timezone
+
+    from aiokafka.errors import KafkaConnectionError
+
+    from stream.deadletter import Selection, parse_ref, parse_since, read_dead_letters
+    from stream.kafka_io import TopicMissing
+
+    try:
+        selection = Selection(frozenset(reasons), frozenset(ids), frozenset(parse_ref(r) for r in refs),
+                              parse_since(since, datetime.now(timezone.utc)) if since else None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    url = _broker(settings, start=False)
+    try:
+        with err.status("reading the dead-letter topic..."):
+            return url, asyncio.run(read_dead_letters(settings, url, selection))
+    except TopicMissing as exc:
+        raise click.ClickException(f"{exc}: no worker has created the topics of STREAM_TOPIC_PREFIX="
+                                   f"{settings.topic_prefix!r} on this cluster") from None
+    except KafkaConnectionError as exc:
+        raise click.ClickException(_cannot_connect(settings, url, exc)) from None
+
+
+@deadletter.command("list")
+@_selection_options
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Show the latest N of those chosen (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="The chosen dead letters as JSON lines, with their position.")
+def deadletter_list(reasons, ids, refs, since, limit: int, as_json: bool) -> None:
+    """Counts by reason, then the chosen dead letters: position, time, reason, article id, source, message."""
+    from stream.deadletter import render
+    from stream.topics import DEADLETTER
+
+    settings = _settings()
+    _, listing = _dead_letters(settings, reasons, ids, refs, since)
+    if as_json:
+        for letter in listing.chosen[-limit:] if limit else listing.chosen:
+            click.echo(orjson.dumps({"at": letter.ref, **letter.value}).decode())
+        return
+    out.print(render(listing, settings.topic(DEADLETTER), limit))
+
+
+@deadletter.command("replay")
+@_selection_options
+@click.option("--all", "everything", is_flag=True, help="Every dead letter on the topic.")
+@click.option("--dry-run", is_flag=True, help="Say what would be re-submitted; send nothing.")
+def deadletter_replay(reasons, ids, refs, since, everything: bool, dry_run: bool) -> None:
+    """Re-submit the chosen dead letters' original bytes and keys to articles.raw, once the cause is fixed.
+
+    A replayed article the worker has already published unchanged is skipped as a duplicate.
+    Exit status 1 if one could not be replayed (its original is gone).
+    """
+    from rich.text import Text
+
+    from stream.deadletter import printable, replay
+    from stream.topics import RAW
+
+    if not (reasons or ids or refs or since or everything):
+        raise click.UsageError("choose what to replay with --reason, --id, --at or --since, or pass --all")
+    settings = _settings()
+    url, listing = _dead_letters(settings, reasons, ids, refs, since)
+    if dry_run:
+        for letter in listing.chosen:
+            out.print(Text(f"would replay {letter.ref} {letter.reason} {printable(letter.article_id, 60)}"))
+        err.print(f"{len(listing.chosen)} dead letter(s) would be re-submitted to {settings.topic(RAW)}")
+        return
+    with err.status(f"re-submitting {len(listing.chosen)} dead letter(s)..."):
+        results = asyncio.run(replay(settings, url, listing.chosen))
+    for result in results:
+        letter = result.letter
+        line = f"{letter.ref} {letter.reason} {printable(letter.article_id, 60)}"
+        out.print(Text(f"refused {line}: {result.refused}" if result.refused else f"replayed {line}"))
+    sent = sum(result.refused is None for result in results)
+    err.print(f"re-submitted {sent} of {len(results)} dead letter(s) to {settings.topic(RAW)}")
+    sys.exit(1 if sent < len(results) else 0)
 
 
 # -- status -----------------------------------------------------------------------------
@@ -213,7 +406,10 @@ def status(url: str | None, token: str | None, as_json: bool) -> None:
 @main.command()
 @click.argument("source")
 @click.option("--published-at", help="Publication date for .txt input (ISO 8601).")
-def extract(source: str, published_at: str | None) -> None:
+@click.option("--incidents", is_flag=True,
+              help="Also cluster the claims into incidents: each line gains incident_ids, and one "
+                   '{"incident": ...} line per incident follows the articles.')
+def extract(source: str, published_at: str | None, incidents: bool) -> None:
     """Analyse FILE, DIR or - offline (no broker): one articles.processed JSON line per article.
 
     Rejected input is reported on stderr with its dead-letter reason (exit status 3).
@@ -224,7 +420,7 @@ def extract(source: str, published_at: str | None) -> None:
     logging.basicConfig(level=logging.WARNING)
     settings = _settings()
     try:
-        rejected = run_extract(source, published_at, settings, sys.stdout.buffer, err)
+        rejected = run_extract(source, published_at, settings, sys.stdout.buffer, err, incidents=incidents)
     except InputError as exc:
         raise click.ClickException(str(exc)) from None
     sys.exit(3 if rejected else 0)

@@ -51,7 +51,8 @@ def describe(topic: str, value: dict | None) -> Text:
         return Text("(tombstone)")
     article = value.get("article_id")
     if value.get("retracted"):
-        return Text(f"RETRACTED {value['event_id']} (article {article}, revision {value['revision']})", style="dim")
+        return Text(f"RETRACTED {value['event_id']} ({value.get('reason', 'revised')}: article {article}, "
+                    f"revision {value['revision']})", style="dim")
     if topic.endswith("events.casualties"):
         return describe_casualty(value)
     if topic.endswith("events.attacks"):

@@ -14,7 +14,7 @@ import orjson
 from rich.console import Console
 
 from stream import topics
-from stream.broker import local_cluster
+from stream.broker import for_local_cluster, local_cluster
 from stream.broker.local import BrokerError
 from stream.console import describe
 from stream.ingest.files import read_items
@@ -86,7 +86,7 @@ def run_demo(settings: Settings, web_port: int | None, err: Console, out: Consol
     else:
         url = settings.broker
     err.print(f"broker: {url}")
-    asyncio.run(ensure_topics(settings, url))
+    asyncio.run(ensure_topics(for_local_cluster(settings), url))
     port = web_port or settings.web_port
     log_path = settings.state_dir / "demo-worker.log"
     worker = _start_worker(settings, port, log_path)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError, UnknownTopicOrPartitionError
 
 from stream.settings import Settings
-from stream.topics import TOPICS, TopicSpec
+from stream.topic_admin import CHECKED_CONFIG, ExistingTopic, plan
 
 log = logging.getLogger(__name__)
 
@@ -56,35 +57,75 @@ async def _admin(kwargs: dict) -> AIOKafkaAdminClient:
     return admin
 
 
-async def ensure_topics(settings: Settings, broker_url: str, specs: tuple[TopicSpec, ...] = TOPICS) -> list[str]:
-    """Create the missing topics with their settings; return the names created. Idempotent."""
+class TopicError(RuntimeError):
+    """The cluster refused to create a topic; the message gives the broker's reason."""
+
+
+async def ensure_topics(settings: Settings, broker_url: str) -> list[str]:
+    """Create the missing topics of the plan (``stream.topic_admin``); return the names created.
+
+    Idempotent: a topic that exists is left as it is (``stream topics describe`` shows how it differs).
+    """
     admin = await _admin(client_kwargs(settings, broker_url))
     try:
         existing = set(await admin.list_topics())
-        min_isr = 1 if settings.replication_factor == 1 else 2
-        new = [
-            NewTopic(
-                settings.topic(spec.name),
-                num_partitions=settings.partitions,
-                replication_factor=settings.replication_factor,
-                topic_configs=spec.config(settings.max_message_bytes, min_isr),
-            )
-            for spec in specs
-            if settings.topic(spec.name) not in existing
-        ]
-        created = []
-        for topic in new:
-            try:
-                await admin.create_topics([topic])
-                created.append(topic.name)
-            except TopicAlreadyExistsError:  # another worker won the race
-                pass
+        new = [NewTopic(topic.name, num_partitions=topic.partitions, replication_factor=topic.replication_factor,
+                        topic_configs=topic.config)
+               for topic in plan(settings) if topic.name not in existing]
+        if not new:
+            return []
+        response = await admin.create_topics(new)
+        created, refused = [], []
+        for result in response.to_object()["topic_errors"]:
+            if result["error_code"] == 0:
+                created.append(result["topic"])
+            elif result["error_code"] != TopicAlreadyExistsError.errno:  # another worker won the race
+                refused.append(f"{result['topic']}: {result['error_message'] or result['error_code']}")
         if created:
             log.info("created topics: %s", ", ".join(created))
             await _wait_for_leaders(admin, created)
+        if refused:
+            raise TopicError("the cluster refused to create topic(s): " + "; ".join(refused))
         return created
     finally:
         await admin.close()
+
+
+async def describe_topics(settings: Settings, broker_url: str, names: list[str]) -> dict[str, ExistingTopic]:
+    """Partitions, replication and configuration of those of ``names`` that exist."""
+    admin = await _admin(client_kwargs(settings, broker_url))
+    try:
+        described = [t for t in await admin.describe_topics(names)
+                     if t["error_code"] != UnknownTopicOrPartitionError.errno and t["partitions"]]
+        if not described:
+            return {}
+        configs = await _topic_configs(admin, [t["topic"] for t in described])
+    finally:
+        await admin.close()
+    return {t["topic"]: ExistingTopic(t["topic"], partitions=len(t["partitions"]),
+                                      replication_factor=min(len(p["replicas"]) for p in t["partitions"]),
+                                      in_sync=min(len(p["isr"]) for p in t["partitions"]),
+                                      config=configs.get(t["topic"], {}))
+            for t in described}
+
+
+async def _topic_configs(admin: AIOKafkaAdminClient, names: list[str], timeout: float = 15.0) -> dict[str, dict]:
+    """The CHECKED_CONFIG values of each topic. A cluster that has just started can answer a
+    resource with an error (its metadata is still loading): asked again until every one answers."""
+    wanted = dict.fromkeys(CHECKED_CONFIG)
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name, wanted)
+                                                  for name in names])
+        resources = [r for response in responses for r in response.to_object()["resources"]]
+        failed = [f"{r['resource_name']} (error {r['error_code']}: {r['error_message']})"
+                  for r in resources if r["error_code"]]
+        if not failed:
+            return {r["resource_name"]: {e["config_names"]: e["config_value"] for e in r["config_entries"]}
+                    for r in resources}
+        if asyncio.get_running_loop().time() >= deadline:
+            raise KafkaError(f"the cluster did not describe the configuration of {', '.join(failed)}")
+        await asyncio.sleep(0.5)
 
 
 async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str], timeout: float = 30.0) -> None:
@@ -111,6 +152,28 @@ async def _node_ids(bootstrap: str) -> set[int]:
 def cluster_node_ids(bootstrap: str) -> set[int]:
     """Ids of the brokers a cluster reports (raises while it is not reachable)."""
     return asyncio.run(asyncio.wait_for(_node_ids(bootstrap), timeout=15))
+
+
+async def wait_for_broker(settings: Settings, broker_url: str, say, *, max_delay: float = 30.0) -> None:
+    """Return once the cluster answers with its brokers; until then ``say`` why and retry with backoff.
+
+    A worker started before its broker (a machine booting, a cluster restarting) waits: no crash loop.
+    """
+    delay = 1.0
+    while True:
+        try:
+            admin = await _admin(client_kwargs(settings, broker_url))
+            try:
+                if (await admin.describe_cluster())["brokers"]:
+                    return
+                reason = "no broker registered yet"
+            finally:
+                await admin.close()
+        except (KafkaError, OSError) as exc:
+            reason = type(exc).__name__
+        say(f"broker {bootstrap_servers(broker_url)} unreachable ({reason}), retrying in {delay:.0f}s")
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, max_delay)
 
 
 async def produce(settings: Settings, broker: str, topic: str, items, on_sent=None) -> int:
@@ -157,6 +220,74 @@ async def consume(settings: Settings, broker: str, topic_names: list[str], *, fr
         await consumer.stop()
 
 
+class TopicMissing(LookupError):
+    """The topic does not exist on the cluster."""
+
+
+def _reader(settings: Settings, broker: str) -> AIOKafkaConsumer:
+    """A consumer that reads partitions it is given, outside any group, with the largest messages."""
+    return AIOKafkaConsumer(group_id=None, enable_auto_commit=False, auto_offset_reset="earliest",
+                            max_partition_fetch_bytes=settings.max_message_bytes,
+                            fetch_max_bytes=max(settings.max_message_bytes, 50 * 1024 * 1024),
+                            **client_kwargs(settings, broker))
+
+
+async def _partitions(settings: Settings, broker: str, topic: str) -> list[TopicPartition]:
+    admin = await _admin(client_kwargs(settings, broker))
+    try:
+        [described] = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    if described["error_code"] == UnknownTopicOrPartitionError.errno or not described["partitions"]:
+        raise TopicMissing(f"topic {topic} does not exist")
+    return [TopicPartition(topic, p["partition"]) for p in sorted(described["partitions"], key=lambda p: p["partition"])]
+
+
+async def read_topic(settings: Settings, broker: str, topic: str):
+    """Yield every record of ``topic``, oldest first per partition, up to its end when called; then stop."""
+    partitions = await _partitions(settings, broker, topic)
+    consumer = _reader(settings, broker)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
+        starts = await consumer.beginning_offsets(partitions)
+        for tp in partitions:
+            consumer.seek(tp, starts[tp])
+        remaining = {tp for tp in partitions if ends[tp] > starts[tp]}
+        while remaining:
+            batch = await consumer.getmany(*remaining, timeout_ms=1000)
+            for tp, records in batch.items():
+                for record in records:
+                    if record.offset < ends[tp]:
+                        yield record
+            # by position, not by the last record: compaction and transaction markers leave gaps
+            remaining = {tp for tp in remaining if await consumer.position(tp) < ends[tp]}
+    finally:
+        await consumer.stop()
+
+
+async def fetch_record(settings: Settings, broker: str, topic: str, partition: int, offset: int):
+    """The record at ``offset`` of ``topic``/``partition``; None once retention or compaction removed it."""
+    tp = TopicPartition(topic, partition)
+    if tp not in await _partitions(settings, broker, topic):
+        return None
+    consumer = _reader(settings, broker)
+    await consumer.start()
+    try:
+        consumer.assign([tp])
+        start, end = (await consumer.beginning_offsets([tp]))[tp], (await consumer.end_offsets([tp]))[tp]
+        if not start <= offset < end:
+            return None
+        consumer.seek(tp, offset)
+        while await consumer.position(tp) <= offset:
+            for record in (await consumer.getmany(tp, timeout_ms=1000, max_records=1)).get(tp, []):
+                return record if record.offset == offset else None
+        return None
+    finally:
+        await consumer.stop()
+
+
 @dataclass(frozen=True)
 class PartitionOffsets:
     topic: str
@@ -182,6 +313,10 @@ class GroupOffsetReader:
         self.topic_names = topic_names
         self._admin: AIOKafkaAdminClient | None = None
         self._consumer: AIOKafkaConsumer | None = None
+
+    @property
+    def servers(self) -> str:
+        return self.kwargs["bootstrap_servers"]
 
     async def read(self) -> list[PartitionOffsets]:
         try:

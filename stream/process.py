@@ -4,7 +4,7 @@ Two halves, so the worker can run the first off its event loop:
 
 * ``analyze_isolated`` (pure): the NLP and claim rules, one failing article isolated;
 * ``outcomes`` (touches the ledger): duplicates skipped, revisions numbered, retractions
-  listed, messages built and checked.
+  listed (all of an article's events when its provider withdrew it), messages built and checked.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from stream.analysis.article import Article
 from stream.analysis.pipeline import Analyzer
 from stream.ingest.reasons import Reason, Rejected
+from stream.ingest.wire import is_withdrawn, provenance
 from stream.publish import Message, article_messages
 from stream.revisions import Ledger
 
@@ -27,6 +28,7 @@ class Outcome:
     article: Article
     messages: list[Message] = field(default_factory=list)
     duplicate: bool = False
+    outdated: bool = False  # skipped as an older wire version than the one published
     rejected: Rejected | None = None
     revision: int = 0
 
@@ -76,13 +78,15 @@ class Processor:
             if isinstance(analysis, Rejected):
                 out.append(Outcome(article, rejected=analysis))
                 continue
+            analysis = as_delivered(article, analysis)
             decision = self.ledger.decide(analysis)
             if decision.duplicate:
-                out.append(Outcome(article, duplicate=True, revision=decision.revision))
+                out.append(Outcome(article, duplicate=True, outdated=decision.outdated, revision=decision.revision))
                 continue
             try:
                 messages = article_messages(analysis, decision.revision, decision.retractions(analysis),
-                                            max_message_bytes=self.max_message_bytes, validate=self.validate)
+                                            max_message_bytes=self.max_message_bytes, validate=self.validate,
+                                            retraction_reason="withdrawn" if is_withdrawn(article) else "revised")
             except Rejected as rejected:
                 self.ledger.staged.pop(article.id, None)
                 out.append(Outcome(article, rejected=rejected))
@@ -109,6 +113,15 @@ class Processor:
                 results.append(Outcome(article, duplicate=True))
         self.ledger.commit()
         return results
+
+
+def as_delivered(article: Article, analysis: dict) -> dict:
+    """The analysis with what the article was delivered as (wire fields, extracted text). A withdrawn
+    article keeps no claims: the ledger then retracts every event of its earlier revisions."""
+    analysis = {**analysis, **provenance(article)}
+    if is_withdrawn(article):
+        analysis.update(casualties=[], attacks=[], totals={})
+    return analysis
 
 
 def _failure_message(article: Article) -> str:

@@ -56,8 +56,11 @@ def _fit(processed: dict, limit: int) -> dict:
 
 
 def article_messages(analysis: dict, revision: int, retract: list[str], *, max_message_bytes: int,
-                     validate: bool = True) -> list[Message]:
-    """Every message one analysed article produces, ``articles.processed`` last."""
+                     validate: bool = True, retraction_reason: str = "revised") -> list[Message]:
+    """Every message one analysed article produces, ``articles.processed`` last.
+
+    ``retraction_reason``: "revised" (a revision no longer reports them) or "withdrawn" (the provider
+    canceled or withheld the article)."""
     env = _envelope(analysis, revision)
     casualties = [{**env, **claim, "retracted": False} for claim in analysis["casualties"]]
     attacks = [{**env, **claim, "retracted": False} for claim in analysis["attacks"]]
@@ -67,7 +70,7 @@ def article_messages(analysis: dict, revision: int, retract: list[str], *, max_m
     messages += [Message(topics.ATTACKS, a) for a in attacks]
     for event_id in retract:
         topic = topics.CASUALTIES if event_id.startswith("cas-") else topics.ATTACKS
-        messages.append(Message(topic, {**env, "event_id": event_id, "retracted": True, "reason": "revised"}))
+        messages.append(Message(topic, {**env, "event_id": event_id, "retracted": True, "reason": retraction_reason}))
     processed = {**analysis, **env, "casualties": casualties, "attacks": attacks, "compacted": False}
     messages.append(Message(topics.PROCESSED, _fit(processed, max_message_bytes - _HEADROOM)))
     if validate:

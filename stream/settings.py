@@ -92,7 +92,26 @@ class Settings:
     batch_size: int = 32
     # Processes that run the analysis, each with its own model (0: a thread of the worker).
     nlp_processes: int = os.cpu_count() or 1
+    # Seconds of analysis one article may take (a batch piece gets it per STREAM_MAX_BODY_BYTES of text);
+    # past it the process is replaced and the article dead-lettered (analysis_timeout). A 512 KB
+    # article takes 20-30 s of one core here.
+    article_time_budget: int = 120
     validate_output: bool = True
+    # The incident stage: incidents whose time ended this many days before the newest event of their
+    # bucket are closed (their last record stands); an absorbed or withdrawn incident's tombstone
+    # follows its last record after this many seconds; a report with no date of its own happened
+    # within this many days before publication; how often due tombstones are looked for (seconds).
+    incidents: bool = True
+    incident_window_days: int = 14
+    incident_tombstone_after: int = 3600
+    incident_undated_days: int = 7
+    incident_sweep_seconds: int = 30
+    # `stream feed`: seconds between polls of a feed; seconds a feed or page may take to arrive in full;
+    # milliseconds between two requests to one host (politeness); largest page read.
+    feed_interval: int = 300
+    feed_timeout: int = 20
+    feed_host_delay_ms: int = 1000
+    feed_max_page_bytes: int = 2 * 1024 * 1024
 
     @property
     def uses_local_broker(self) -> bool:
@@ -146,8 +165,17 @@ _INT_ENV = {
     "web_port": ("STREAM_WEB_PORT", 1),
     "batch_size": ("STREAM_BATCH_SIZE", 1),
     "nlp_processes": ("STREAM_NLP_PROCESSES", 0),
+    "article_time_budget": ("STREAM_ARTICLE_TIME_BUDGET", 1),
+    "incident_window_days": ("STREAM_INCIDENT_WINDOW_DAYS", 1),
+    "incident_tombstone_after": ("STREAM_INCIDENT_TOMBSTONE_AFTER", 0),
+    "incident_undated_days": ("STREAM_INCIDENT_UNDATED_DAYS", 0),
+    "incident_sweep_seconds": ("STREAM_INCIDENT_SWEEP_SECONDS", 1),
+    "feed_interval": ("STREAM_FEED_INTERVAL", 1),
+    "feed_timeout": ("STREAM_FEED_TIMEOUT", 1),
+    "feed_host_delay_ms": ("STREAM_FEED_HOST_DELAY_MS", 0),
+    "feed_max_page_bytes": ("STREAM_FEED_MAX_PAGE_BYTES", 1024),
 }
-_BOOL_ENV = {"validate_output": "STREAM_VALIDATE_OUTPUT", "web_tables": "STREAM_WEB_TABLES",
+_BOOL_ENV = {"validate_output": "STREAM_VALIDATE_OUTPUT", "incidents": "STREAM_INCIDENTS", "web_tables": "STREAM_WEB_TABLES",
              "web_router": "STREAM_WEB_ROUTER"}
 _PATH_ENV = {"state_dir": "STREAM_STATE_DIR", "cache_dir": "STREAM_CACHE_DIR"}
 ENV_VARS = frozenset([*_ENV_NAMES.values(), *(v for v, _ in _INT_ENV.values()), *_BOOL_ENV.values(),

@@ -80,11 +80,18 @@ def _dateline_end(line: str) -> int:
 
 
 def dateline_place(text: str) -> str | None:
+    """The dateline's town, if ``text`` starts with a dateline."""
+    places = dateline_places(text)
+    return places[0] if places else None
+
+
+def dateline_places(text: str) -> list[str]:
+    """"OBERLIN, Ohio -" -> ["Oberlin", "Ohio"]: the town first, then its state or country."""
     match = _DATELINE.match(text)
     if not match:
-        return None
-    place = match.group("place").split(",")[0].strip()
-    return place.title() if place.isupper() else place
+        return []
+    parts = [part.strip() for part in match.group("place").split(",") if part.strip()]
+    return [part.title() if part.isupper() else part for part in parts]
 
 
 def _cut(start: int, end: int, text: str) -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ needs from the ones before it (the last named source, for "they said").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from spacy.tokens import Span, Token
 
@@ -242,7 +242,8 @@ def _time_in(trigger: Token, sent: Span, ctx: ArticleContext) -> dict | None:
 def is_historical(time: dict, ctx: ArticleContext) -> bool:
     if not time.get("date") or ctx.published is None or time["basis"] not in ("text", "lede"):
         return False
-    return date.fromisoformat(time["date"]) < ctx.published - timedelta(days=ctx.historical_days)
+    # A difference of two dates, never a date minus days: that overflows for a publication in year 1.
+    return (ctx.published - date.fromisoformat(time["date"])).days > ctx.historical_days
 
 
 # -- background ----------------------------------------------------------------------------------

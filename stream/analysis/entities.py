@@ -10,6 +10,7 @@ from stream.analysis.places import geo_fields, gazetteer
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 
 _DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "i", "ic", "ch", "sh")
+_POSSESSIVES = ("'s", "\u2019s", "'", "\u2019")
 
 
 def _plausible(ent: Span) -> bool:
@@ -36,29 +37,40 @@ def canonical_name(label: str, text: str) -> str | None:
     return None
 
 
+def _name_only(ent: Span) -> Span:
+    """The name without the article or possessive the model's spans carry ("the Taliban", "Israel's")."""
+    start, end = ent.start, ent.end
+    if end - start > 1 and ent[0].text == "the":
+        start += 1
+    if end - start > 1 and ent.doc[end - 1].text in _POSSESSIVES:
+        end -= 1
+    return ent.doc[start:end]
+
+
 def entity_records(doc: Doc, offset: int, sentence_index: dict[int, int]) -> list[dict]:
     """Entities of one parsed block; ``sentence_index`` maps a sentence's first token to its article index."""
     out = []
-    for ent in doc.ents:
-        if not _plausible(ent):
+    for whole in doc.ents:
+        if not _plausible(whole):
             continue
+        ent = _name_only(whole)
         out.append({
             "text": ent.text,
-            "label": ent.label_,
+            "label": whole.label_,
             "start": ent.start_char + offset,
             "end": ent.end_char + offset,
             "sentence": sentence_index[ent.sent.start],
-            "canonical": canonical_name(ent.label_, ent.text),
+            "canonical": canonical_name(whole.label_, ent.text),
         })
     return out
 
 
-def article_countries(entities: list[dict], dateline_place: str | None) -> frozenset[str]:
+def article_countries(entities: list[dict], dateline_places: list[str]) -> frozenset[str]:
     """Countries the article's places settle on their own (a country named, or a town of one country)."""
-    names = [e["text"] for e in entities if e["label"] in PLACE_LABELS] + ([dateline_place] if dateline_place else [])
+    names = [e["text"] for e in entities if e["label"] in PLACE_LABELS] + dateline_places
     found = (gazetteer().resolve(name) for name in names)
     return frozenset(place.country_code for place, how in filter(None, found)
-                     if how in ("country", "unique", "region") or (how == "largest" and place.population >= 100_000))
+                     if how in ("country", "unique", "namesakes", "region") or (how == "largest" and place.population >= 100_000))
 
 
 def geocode(entities: list[dict], countries: frozenset[str]) -> None:

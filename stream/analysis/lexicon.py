@@ -312,6 +312,20 @@ ARMED_GROUP_NAMES = {
      "lashkar-e-taiba": "Lashkar-e-Taiba", "jaish-e-mohammed": "Jaish-e-Mohammed", "tehreek-e-taliban": "Pakistani Taliban",
      "al-qassam brigades": "Hamas", "quds force": "Quds Force", "kataib hezbollah": "Kataib Hezbollah",
      "arakan army": "Arakan Army", "codeco": "CODECO", "fardc": "FARDC", "ansar al-sharia": "Ansar al-Sharia"}
+# AP style's abbreviations of US states ("Jackson, Tenn."); the two-letter postal codes are left out
+# (too many collide with words and other places).
+US_STATE_ABBREVIATIONS = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
+    "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
+    "Ind.": "Indiana", "Kan.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland",
+    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
+    "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire", "N.J.": "New Jersey",
+    "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma",
+    "Ore.": "Oregon", "Pa.": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota",
+    "Tenn.": "Tennessee", "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia",
+    "Wis.": "Wisconsin", "Wyo.": "Wyoming",
+}
+
 COUNTRY_ALIASES = {
     "u.s.": "United States", "us": "United States", "usa": "United States", "america": "United States",
     "united states": "United States", "u.k.": "United Kingdom", "uk": "United Kingdom", "britain": "United Kingdom",

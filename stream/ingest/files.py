@@ -2,12 +2,15 @@
 
 * ``.txt``: the first line is the title, the rest the body; the id is the file name
   without extension; ``published_at`` comes from ``--published-at``.
-* ``.json``: one article object, or an array of them.
-* ``.jsonl``: one article object per line.
-* ``-``: standard input, read as JSON, JSON lines, or else plain text.
+* ``.json``: one article object, or an array of them (ours or ninjs).
+* ``.jsonl``: one article object per line (ours or ninjs).
+* ``.xml``: one NewsML-G2 newsItem.
+* ``.html``, ``.htm``: a web page; its story (trafilatura) becomes the body, the id is the
+  file name, ``published_at`` the page's date unless ``--published-at`` is given.
+* ``-``: standard input, read as JSON, JSON lines, XML, or else plain text.
 
-JSON items are passed on as their original bytes, so broken input reaches the
-dead-letter topic exactly as it was written.
+JSON and XML items are passed on as their original bytes (the worker converts them), so
+broken input reaches the dead-letter topic exactly as it was written.
 """
 
 from __future__ import annotations
@@ -20,7 +23,12 @@ from typing import Iterator
 
 import orjson
 
-SUFFIXES = (".txt", ".json", ".jsonl")
+from stream.ingest.formats.detect import is_ninjs
+from stream.ingest.formats.html import page_text
+from stream.ingest.formats.newsml import parse_xml
+from stream.ingest.reasons import Rejected
+
+SUFFIXES = (".txt", ".json", ".jsonl", ".xml", ".html", ".htm")
 
 
 class InputError(ValueError):
@@ -39,8 +47,28 @@ def _key_of(value: bytes) -> bytes | None:
         obj = orjson.loads(value)
     except orjson.JSONDecodeError:
         return None
-    ident = obj.get("id") if isinstance(obj, dict) else None
+    if not isinstance(obj, dict):
+        return None
+    ident = obj.get("id") if "id" in obj or not is_ninjs(obj) else obj.get("uri") or obj.get("guid")
     return ident.encode() if isinstance(ident, str) and ident else None
+
+
+def _xml_item(origin: str, value: bytes) -> RawItem:
+    """A NewsML-G2 item, keyed by its guid when it parses (the worker rejects it with a reason when not)."""
+    try:
+        guid = parse_xml(value).get("guid")
+    except Rejected:
+        guid = None
+    return RawItem(origin, value, guid.encode() if guid else None)
+
+
+def _html_item(path: Path, data: bytes, published_at: str | None) -> RawItem:
+    page = page_text(data)
+    if not page.text:
+        raise InputError(f"{path}: no article text found in the page")
+    obj = {"id": path.stem, "title": page.title, "body": page.text, "source": page.site,
+           "published_at": published_at or page.published, "language": page.language, "format": "html"}
+    return RawItem(str(path), orjson.dumps({k: v for k, v in obj.items() if v is not None}), path.stem.encode())
 
 
 def _json_item(origin: str, value: bytes) -> RawItem:
@@ -63,7 +91,11 @@ def _items_from_json_text(origin: str, data: bytes) -> Iterator[RawItem]:
         parsed = None
     if isinstance(parsed, list):
         for i, item in enumerate(parsed, 1):
-            yield _json_item(f"{origin}[{i}]", orjson.dumps(item))
+            try:
+                value = orjson.dumps(item)
+            except orjson.JSONEncodeError as exc:  # nested deeper than any encoder goes
+                raise InputError(f"{origin}[{i}]: cannot be sent as it is ({exc}); no article nests like that") from None
+            yield _json_item(f"{origin}[{i}]", value)
         return
     if parsed is not None:
         yield _json_item(origin, data.strip())
@@ -85,6 +117,10 @@ def _file_items(path: Path, published_at: str | None) -> Iterator[RawItem]:
         for number, line in enumerate(data.splitlines(), 1):
             if line.strip():
                 yield _json_item(f"{path}:{number}", line.strip())
+    elif path.suffix == ".xml":
+        yield _xml_item(str(path), data)
+    elif path.suffix in (".html", ".htm"):
+        yield _html_item(path, data, published_at)
     else:
         yield from _items_from_json_text(str(path), data)
 
@@ -103,7 +139,9 @@ def _looks_like_json(data: bytes) -> bool:
 
 def _stdin_items(published_at: str | None) -> Iterator[RawItem]:
     data = sys.stdin.buffer.read()
-    if _looks_like_json(data):
+    if data.lstrip().startswith(b"<"):
+        yield _xml_item("<stdin>", data)
+    elif _looks_like_json(data):
         yield from _items_from_json_text("<stdin>", data)
     elif data.strip():
         ident = "stdin-" + hashlib.sha256(data).hexdigest()[:16]
@@ -116,7 +154,8 @@ def list_files(target: Path) -> list[Path]:
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
     if target.suffix not in SUFFIXES:
-        raise InputError(f"{target}: unknown kind of file; use .txt (title line, then body), .json or .jsonl")
+        raise InputError(f"{target}: unknown kind of file; use .txt (title line, then body), .json or .jsonl "
+                         "(ours or ninjs), .xml (NewsML-G2) or .html (a web page)")
     return [target]
 
 

@@ -17,7 +17,20 @@ class Reason(str, Enum):
     BODY_TOO_LARGE = "body_too_large"  # body over STREAM_MAX_BODY_BYTES (UTF-8 bytes)
     INVALID_PUBLISHED_AT = "invalid_published_at"  # not an ISO 8601 date or date-time
     SCHEMA_VIOLATION = "schema_violation"  # any other breach of schemas/article.json
+    # Wire formats (stream/ingest/formats): XML is parsed with entity expansion and network access off.
+    UNSUPPORTED_FORMAT = "unsupported_format"  # XML, but not a NewsML-G2 newsItem
+    XML_MALFORMED = "xml_malformed"  # not well-formed XML
+    XML_ENTITIES = "xml_entities"  # declares entities ("billion laughs"); rejected before any expansion
+    XML_EXTERNAL_REFERENCE = "xml_external_reference"  # an external entity or DTD; never fetched
+    # `stream feed` (stream/feed): items that never reached articles.raw.
+    FEED_TIMEOUT = "feed_timeout"  # the feed did not answer in time
+    FEED_FAILED = "feed_failed"  # the feed could not be fetched, or is not RSS/Atom
+    PAGE_TIMEOUT = "page_timeout"  # an item's page did not answer in time (after the retries)
+    PAGE_FAILED = "page_failed"  # an item's page could not be fetched (HTTP error, refused)
+    PAGE_TOO_LARGE = "page_too_large"  # an item's page is over STREAM_FEED_MAX_PAGE_BYTES; not read further
+    PAGE_NO_TEXT = "page_no_text"  # the extractor found no article text on the page
     ANALYSIS_FAILED = "analysis_failed"  # the analysis raised; a bug to report, the input is kept
+    ANALYSIS_TIMEOUT = "analysis_timeout"  # over STREAM_ARTICLE_TIME_BUDGET; its process was replaced
     OUTPUT_TOO_LARGE = "output_too_large"  # the analysis does not fit the topic's message limit
     OUTPUT_INVALID = "output_invalid"  # an output failed its schema; a bug to report, the input is kept
 

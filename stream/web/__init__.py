@@ -1,7 +1,7 @@
 """The worker's web view for operators and their tools, on the Faust app's own web server.
 
 ``/health/live`` and ``/health/ready`` (probes), ``/metrics`` (Prometheus), ``/dashboard`` and
-``/api/stats``, ``/api/recent`` (people; behind STREAM_WEB_TOKEN when it is set).
+``/api/stats``, ``/api/recent``, ``/api/incidents`` (people; behind STREAM_WEB_TOKEN when it is set).
 """
 
 from __future__ import annotations

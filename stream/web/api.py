@@ -1,4 +1,4 @@
-"""The JSON API's documents: ``/api/stats`` and the query of ``/api/recent``."""
+"""The JSON API's documents: ``/api/stats``, and the queries of ``/api/recent`` and ``/api/incidents``."""
 
 from __future__ import annotations
 
@@ -20,16 +20,21 @@ class BadQuery(ValueError):
 
 def recent_query(query: Mapping[str, str], most: int) -> tuple[str | None, int]:
     """(kind or None for both, limit) from ``?type=casualty|attack&limit=N``."""
-    kind = query.get("type") or None
-    if kind is not None and kind not in KINDS:
-        raise BadQuery(f"type must be one of {', '.join(KINDS)}")
+    return filter_query(query, "type", KINDS, most)
+
+
+def filter_query(query: Mapping[str, str], name: str, allowed: tuple[str, ...], most: int) -> tuple[str | None, int]:
+    """(the value of ``name``, one of ``allowed``, or None for all; limit) from ``?<name>=...&limit=N``."""
+    value = query.get(name) or None
+    if value is not None and value not in allowed:
+        raise BadQuery(f"{name} must be one of {', '.join(allowed)}")
     try:
         limit = int(query.get("limit") or DEFAULT_LIMIT)
     except ValueError:
         raise BadQuery("limit must be a whole number") from None
     if not 1 <= limit <= most:
         raise BadQuery(f"limit must be between 1 and {most}")
-    return kind, limit
+    return value, limit
 
 
 def stats(*, worker: dict, started_at: float, metrics: WorkerMetrics, progress: GroupProgress) -> dict:

@@ -62,14 +62,21 @@ class Monitor(Service):
         try:
             offsets = await asyncio.wait_for(self.reader.read(), OFFSETS_TIMEOUT)
         except Exception as exc:  # a monitoring loop reports a failure and goes on
-            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            error = _describe(exc)
             if self.progress.error is None:
-                log.warning("cannot read the consumer group's offsets: %s", error)
+                log.warning("Kafka request failed at %s (%s): the worker waits and resumes on its own; "
+                            "checking every %.0fs", self.reader.servers, error, OFFSETS_EVERY)
             self.progress.failed(error)
             return
         if self.progress.error is not None:
-            log.info("reading the consumer group's offsets again")
+            log.info("Kafka at %s answers again", self.reader.servers)
         self.progress.record(offsets)
 
     async def on_stop(self) -> None:
         await self.reader.close()
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message``, once (aiokafka's errors already start with their type)."""
+    name, text = type(exc).__name__, str(exc)
+    return text if text.startswith(name) else f"{name}: {text}" if text else name

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import faust
 
 from stream.settings import Settings
-from stream.web import api, auth, dashboard, health
+from stream.web import api, auth, dashboard, health, incidents
 from stream.web.metrics import CONTENT_TYPE
 from stream.web.monitor import Heartbeat
 from stream.web.progress import GroupProgress
@@ -91,6 +91,16 @@ def register(app: faust.App, ops: Ops) -> None:
         except api.BadQuery as exc:
             return view.json({"error": str(exc)}, status=400)
         return view.json({"type": kind, "events": recent.latest(kind, limit)})
+
+    @app.page("/api/incidents")
+    @guarded
+    async def api_incidents(view: faust.web.View, request: faust.web.Request) -> faust.web.Response:
+        recent = ops.runtime.incidents
+        try:
+            status, limit = api.filter_query(request.query, "status", incidents.STATUSES, recent.size)
+        except api.BadQuery as exc:
+            return view.json({"error": str(exc)}, status=400)
+        return view.json({"status": status, "incidents": recent.latest(status, limit)})
 
     @app.page("/dashboard")
     @guarded

@@ -24,7 +24,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from stream import settings as settings_module
 from stream import topics
 from stream.broker.local import LocalCluster
-from stream.kafka_io import ensure_topics
+from stream.kafka_io import bootstrap_servers, ensure_topics
 from stream.schemas import validator
 
 pytestmark = pytest.mark.integration
@@ -93,7 +93,8 @@ class Pipeline:
     def settings(self):
         return settings_module.load({**os.environ, **self.env})
 
-    def start_worker(self, **extra_env: str) -> Worker:
+    def start_worker(self, *, wait: bool = True, **extra_env: str) -> Worker:
+        """A `stream worker` process; ``wait``: return once it is ready (else at once: it may wait for a broker)."""
         log = self.home / f"worker-{len(self.workers)}.log"
         env = {**os.environ, **self.env, "STREAM_WEB_PORT": str(free_port()), **extra_env}
         with log.open("wb") as out:
@@ -101,12 +102,13 @@ class Pipeline:
                                     stdout=out, stderr=subprocess.STDOUT)
         worker = Worker(proc, log, f"http://127.0.0.1:{env['STREAM_WEB_PORT']}")
         self.workers.append(worker)
-        worker.wait_ready()
+        if wait:
+            worker.wait_ready()
         return worker
 
     async def produce(self, values: list[bytes | None], keys: list[bytes | None] | None = None,
                       topic: str = topics.RAW) -> None:
-        producer = AIOKafkaProducer(bootstrap_servers=self.url.removeprefix("kafka://"), acks="all",
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers(self.url), acks="all",
                                     max_request_size=10 * 1024 * 1024)
         await producer.start()
         try:
@@ -116,11 +118,12 @@ class Pipeline:
         finally:
             await producer.stop()
 
-    async def read(self, names: tuple[str, ...], *, until, timeout: float = 90) -> dict[str, list]:
+    async def read(self, names: tuple[str, ...], *, until, timeout: float = 90,
+                   isolation_level: str = "read_uncommitted") -> dict[str, list]:
         """All records of the topics from the start until ``until(records)`` holds; each value validated."""
-        consumer = AIOKafkaConsumer(*(self.topic(n) for n in names), bootstrap_servers=self.url.removeprefix("kafka://"),
+        consumer = AIOKafkaConsumer(*(self.topic(n) for n in names), bootstrap_servers=bootstrap_servers(self.url),
                                     group_id=None, auto_offset_reset="earliest", enable_auto_commit=False,
-                                    max_partition_fetch_bytes=10 * 1024 * 1024)
+                                    max_partition_fetch_bytes=10 * 1024 * 1024, isolation_level=isolation_level)
         await consumer.start()
         records: dict[str, list] = {n: [] for n in names}
         deadline = time.monotonic() + timeout
@@ -133,9 +136,9 @@ class Pipeline:
                 for tp, recs in batch.items():
                     name = tp.topic.removeprefix(self.prefix)
                     for rec in recs:
-                        value = orjson.loads(rec.value)
-                        spec = topics.BY_NAME[name]
-                        validator(spec.schema)(value)
+                        value = None if rec.value is None else orjson.loads(rec.value)  # None: a tombstone
+                        if value is not None:
+                            validator(topics.BY_NAME[name].schema)(value)
                         records[name].append(Record(rec.key, value, rec.partition, rec.offset, rec.timestamp))
         finally:
             await consumer.stop()
@@ -145,18 +148,18 @@ class Pipeline:
 @dataclass(frozen=True)
 class Record:
     key: bytes | None
-    value: dict
+    value: dict | None  # None: a tombstone (events.incidents)
     partition: int
     offset: int
     timestamp: int
 
 
-def new_pipeline(kafka: str, home: Path) -> Pipeline:
+def new_pipeline(kafka: str, home: Path, replication_factor: int = 1) -> Pipeline:
     """A fresh topic prefix (so fresh topics and consumer group) on the session's broker, topics created."""
     prefix = f"t{uuid.uuid4().hex[:10]}."
     pipe = Pipeline(kafka, prefix, home, env={
         "STREAM_BROKER": kafka, "STREAM_TOPIC_PREFIX": prefix, "STREAM_PARTITIONS": "2", "STREAM_NLP_PROCESSES": "1",
-        "STREAM_STATE_DIR": str(home / "state"),
+        "STREAM_STATE_DIR": str(home / "state"), "STREAM_REPLICATION_FACTOR": str(replication_factor),
     })
     asyncio.run(ensure_topics(pipe.settings(), kafka))
     return pipe

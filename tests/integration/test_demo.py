@@ -21,8 +21,11 @@ def test_demo_prints_events_and_stops_cleanly(pipeline, tmp_path):
     env = {**os.environ, **pipeline.env}
     out, err = tmp_path / "demo.out", tmp_path / "demo.err"
     with out.open("wb") as stdout, err.open("wb") as stderr:
+        # Ctrl-C as in a terminal, even when the tests themselves run in the background (where SIGINT is
+        # inherited as ignored, and Python then never raises KeyboardInterrupt).
         demo = subprocess.Popen([sys.executable, "-m", "stream.cli", "demo", "--web-port", str(port)], env=env,
-                                stdout=stdout, stderr=stderr)
+                                stdout=stdout, stderr=stderr,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
             deadline = time.monotonic() + 150
             while "accounted for" not in err.read_text() and time.monotonic() < deadline:
@@ -33,7 +36,11 @@ def test_demo_prints_events_and_stops_cleanly(pipeline, tmp_path):
                 assert page.status == 200
         finally:
             demo.send_signal(signal.SIGINT)
-            demo.wait(90)
+            try:
+                demo.wait(90)
+            except subprocess.TimeoutExpired:
+                demo.kill()
+                raise
     printed = out.read_text()
     assert "KILLED" in printed and "AIRSTRIKE" in printed and "DEAD LETTER" in printed and "RETRACTED" in printed
     assert "stopped the worker" in err.read_text()

@@ -283,12 +283,15 @@ def test_web_dashboard_in_chromium_shows_the_events_and_hostile_text_as_text(ser
     shown = {kind: get_json(served.worker, f"/api/recent?type={kind}&limit=12")["events"]
              for kind in ("casualty", "attack")}
     expected = ["".join(piece["text"] for piece in event["evidence"]) for kind in shown for event in shown[kind]]
+    incidents = wait_for(lambda: get_json(served.worker, "/api/incidents?limit=12")["incidents"],
+                         "the incident stage to list the samples' incidents")
 
     def rendered() -> str | None:
         dom = chromium(url, "--dump-dom", home=tmp_path / "profile")
         parser = EvidenceText()
         parser.feed(dom)
-        return dom if sorted(parser.quotes) == sorted(expected) else None
+        listed = all(incident["incident_id"] in dom for incident in incidents)
+        return dom if sorted(parser.quotes) == sorted(expected) and listed else None
     dom = wait_for(rendered, "the dashboard to show the latest events", timeout=90)
 
     assert "<title>conflict-stream · " in dom and "pwned" not in dom.split("</title>")[0]  # the title was not set

@@ -1,10 +1,13 @@
 """Tests for stream.ingest.decode: raw bytes to a validated Article, or Rejected with a reason."""
+from pathlib import Path
+
 import orjson
 import pytest
 
 from stream.analysis.article import Article
-from stream.ingest.decode import decode_article, encode_article
+from stream.ingest.decode import decode_article, decode_raw, encode_article
 from stream.ingest.reasons import Reason, Rejected
+from stream.ingest.wire import WireArticle
 
 MAX_BODY = 1024
 BODY = "Gunmen attacked a village in central Mali on Sunday, killing at least 11 people, local officials said."
@@ -126,3 +129,65 @@ def test_decode_null_optional_fields_are_accepted():
 def test_decode_keeps_body_exactly_as_received():
     body = "  MOPTI, Mali (AP) \u2014 Gunmen attacked.\r\n\r\nOfficials said 11 died.\u200b  "
     assert decode_article(raw(id="mali-1", body=body), max_body_bytes=MAX_BODY).body == body
+
+
+# --- decode_raw: every accepted format ----------------------------------------
+
+WIRE = Path(__file__).resolve().parents[1] / "fixtures" / "wire"
+
+
+def wire(name):
+    return (WIRE / name).read_bytes()
+
+
+@pytest.mark.parametrize(("name", "kind", "version", "language"), [
+    ("ninjs1-kharkiv-1.json", "ninjs", "1", "en"),
+    ("ninjs2-sahel-1.json", "ninjs", "1", "en"),
+    ("newsml-khan-younis-1.xml", "newsml-g2", "1", "en"),
+    ("ninjs2-undeclared-es.json", "ninjs", "1", "es"),  # identified: the item declares none
+])
+def test_decode_raw_converts_wire_formats(name, kind, version, language):
+    article = decode_raw(wire(name), max_body_bytes=64 * 1024)
+    assert isinstance(article, WireArticle)
+    assert (article.format, article.version, article.language) == (kind, version, language)
+
+
+def test_decode_raw_wire_article_round_trips_through_accepted():
+    article = decode_raw(wire("newsml-khan-younis-1.xml"), max_body_bytes=64 * 1024)
+    assert decode_article(encode_article(article), max_body_bytes=64 * 1024) == article
+
+
+def test_decode_raw_our_json_is_decoded_as_before_with_language_identified():
+    value = raw(id="mali-1", body=BODY * 2)
+    assert decode_raw(value, max_body_bytes=MAX_BODY) == Article(id="mali-1", body=BODY * 2, language="en")
+
+
+def test_decode_raw_header_declares_the_format():
+    value = raw(id="provider-id-7", uri="urn:x:7", body_text="Shelling hit the town.")
+    assert rejected_raw(value).reason is Reason.MISSING_BODY  # sniffed: our JSON with an id and no body
+    article = decode_raw(value, {"content-type": b"application/ninjs+json"}, max_body_bytes=MAX_BODY)
+    assert (article.id, article.body, article.format) == ("urn:x:7", "Shelling hit the town.", "ninjs")
+
+
+@pytest.mark.parametrize(("value", "reason", "article_id"), [
+    (wire("hostile-billion-laughs.xml"), Reason.XML_ENTITIES, None),
+    (wire("hostile-external-entity.xml"), Reason.XML_EXTERNAL_REFERENCE, None),
+    (wire("hostile-malformed.xml"), Reason.XML_MALFORMED, None),
+    (b"<" + b" " * (MAX_BODY * 6 + 64 * 1024), Reason.TOO_LARGE, None),  # size first, for markup too
+    (raw(uri="u-1", body_html="<p>" + "x" * (MAX_BODY + 1) + "</p>"), Reason.BODY_TOO_LARGE, "u-1"),
+    (raw(uri="u-1", body_text=" \n "), Reason.EMPTY_BODY, "u-1"),
+    (raw(uri="u-1", body_text="x", versioncreated="Tuesday"), Reason.INVALID_PUBLISHED_AT, "u-1"),
+    (raw(uri="u-1", body_text="x", pubstatus="draft"), Reason.SCHEMA_VIOLATION, "u-1"),
+    (raw(id="a-1", body="x", format="pdf"), Reason.SCHEMA_VIOLATION, "a-1"),
+    (raw(id="a-1", body="x", version=3), Reason.WRONG_TYPE, "a-1"),
+    (None, Reason.NOT_JSON, None),
+])
+def test_decode_raw_rejects_with_reason(value, reason, article_id):
+    exc = rejected_raw(value)
+    assert (exc.reason, exc.article_id) == (reason, article_id)
+
+
+def rejected_raw(value):
+    with pytest.raises(Rejected) as info:
+        decode_raw(value, max_body_bytes=MAX_BODY)
+    return info.value

@@ -1,7 +1,8 @@
-"""Tests for stream.ingest.files: articles from .txt/.json/.jsonl files, directories and stdin."""
+"""Tests for stream.ingest.files: articles from .txt/.json/.jsonl/.xml/.html files, directories and stdin."""
 import hashlib
 import io
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import orjson
@@ -159,8 +160,53 @@ def test_files_missing_path_raises(tmp_path):
         items(tmp_path / "nowhere.json")
 
 
-@pytest.mark.parametrize("name", ["feed.csv", "feed.xml", "feed"])
+@pytest.mark.parametrize("name", ["feed.csv", "feed.pdf", "feed"])
 def test_files_unknown_suffix_raises(tmp_path, name):
     path = write(tmp_path / name, b'{"id": "x", "body": "y"}')
     with pytest.raises(InputError, match="unknown kind of file"):
         items(path)
+
+
+# --- wire formats ---------------------------------------------------------------
+
+WIRE = Path(__file__).resolve().parents[1] / "fixtures" / "wire"
+
+
+def test_files_xml_is_passed_as_is_keyed_by_guid():
+    path = WIRE / "newsml-khan-younis-1.xml"
+    assert items(path) == [RawItem(str(path), path.read_bytes(), b"tag:agency.example.com,2026:newsml_L8N3KY1022")]
+
+
+def test_files_broken_xml_is_passed_unkeyed_for_the_worker_to_reject():
+    path = WIRE / "hostile-billion-laughs.xml"
+    assert items(path) == [RawItem(str(path), path.read_bytes(), None)]
+
+
+def test_files_ninjs_json_is_keyed_by_its_uri():
+    (item,) = items(WIRE / "ninjs2-sahel-1.json")
+    assert item.key == b"http://wire.example.net/items/2026/sahel-village-attack"
+    assert item.value == (WIRE / "ninjs2-sahel-1.json").read_bytes().strip()
+
+
+def test_files_html_page_becomes_an_article(tmp_path):
+    page = ("<html lang='en'><head><title>Strike on depot</title></head><body><nav>Home | World</nav><article>"
+            "<h1>Strike on depot</h1><p>Drones struck a fuel depot outside Kharkiv overnight, starting a fire that "
+            "burned until dawn, officials said on Wednesday.</p><p>Firefighters worked through the night to contain "
+            "the blaze, which sent black smoke over the eastern districts.</p></article></body></html>")
+    (item,) = items(write(tmp_path / "depot-strike.html", page), published_at="2026-03-12")
+    article = orjson.loads(item.value)
+    assert item.key == b"depot-strike"
+    assert article["title"] == "Strike on depot" and article["format"] == "html"
+    assert article["body"].startswith("Drones struck a fuel depot") and "\n\nFirefighters" in article["body"]
+    assert (article["published_at"], article["language"]) == ("2026-03-12", "en")
+
+
+def test_files_html_page_without_text_raises(tmp_path):
+    with pytest.raises(InputError, match="no article text"):
+        items(write(tmp_path / "empty.html", "<html><body><script>app()</script></body></html>"))
+
+
+def test_files_stdin_xml_is_passed_as_is(monkeypatch):
+    data = (WIRE / "newsml-khan-younis-1.xml").read_bytes()
+    stdin(monkeypatch, data)
+    assert items("-") == [RawItem("<stdin>", data, b"tag:agency.example.com,2026:newsml_L8N3KY1022")]

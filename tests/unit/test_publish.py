@@ -439,3 +439,31 @@ def test_publish_dead_letter_every_reason_validates(reason):
     msg = letter(b"x", reason=reason, article_id="kh-9")
     assert msg.value["reason"] == reason.value
     assert contract_errors(msg) == []
+
+
+def test_publish_withdrawal_retracts_with_reason_withdrawn_and_validates():
+    analysis = {**make_analysis(), "casualties": [], "attacks": [], "totals": {}}
+    msgs = article_messages(analysis, 3, RETRACTED, max_message_bytes=10 * MiB, retraction_reason="withdrawn")
+    retractions = [m for m in msgs if m.value.get("retracted") is True]
+    assert [m.value["reason"] for m in retractions] == ["withdrawn"] * 3
+    for m in msgs:
+        assert contract_errors(m) == [], m.topic
+
+
+def test_publish_processed_carries_wire_fields_and_text():
+    wire = {"format": "newsml-g2", "provider": "nprov:EXAMPLE", "version": "4", "located": "Kharkiv",
+            "byline": "By A. Reporter", "pubstatus": "usable", "text": BODY}
+    processed = messages({**make_analysis(), **wire})[-1]
+    assert {k: processed.value[k] for k in wire} == wire
+    assert contract_errors(processed) == []
+
+
+FEED_SOURCE = {"feed": "https://news.example/rss.xml", "url": "https://news.example/a/1", "timestamp": 1.5}
+
+
+@pytest.mark.parametrize("source", [FEED_SOURCE, {**FEED_SOURCE, "url": None}])
+def test_publish_dead_letter_of_a_feed_item_validates(source):
+    msg = dead_letter(Rejected(Reason.PAGE_TIMEOUT, "no complete answer within 20s", "https://news.example/a/1"),
+                      raw=b"", key=None, source=source, stage="feed", extractor_version=VERSION,
+                      max_message_bytes=10 * MiB)
+    assert contract_errors(msg) == []

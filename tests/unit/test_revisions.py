@@ -135,3 +135,28 @@ def test_revisions_is_duplicate_needs_hash_and_version():
     assert not ledger.is_duplicate("kaduna-1", HASH_B, V1)
     assert not ledger.is_duplicate("kaduna-1", HASH_A, V2)
     assert not ledger.is_duplicate("kaduna-9", HASH_A, V1)
+
+
+def wire_analysis(version, content_hash=HASH_A, casualties=()):
+    return {**analysis(content_hash, casualties=casualties), "version": version}
+
+
+@pytest.mark.parametrize(("first", "then", "outdated"), [
+    ("2", "1", True),  # an older version arrived late
+    ("2", "10", False),  # compared as numbers
+    ("1", "2", False),
+    (None, "1", False),
+    ("2", None, False),
+    ("b", "a", False),  # not numbers: never outdated
+])
+def test_revisions_older_wire_version_is_skipped(first, then, outdated):
+    ledger = committed(wire_analysis(first, casualties=["cas-1"]))
+    decision = ledger.decide(wire_analysis(then, HASH_B))
+    assert (decision.duplicate, decision.outdated) == (outdated, outdated)
+    assert decision.revision == (1 if outdated else 2)
+
+
+def test_revisions_ledger_remembers_the_version_only_for_wire_items():
+    ledger = committed(wire_analysis("3"), analysis(article_id="kaduna-2"))
+    assert ledger.store["kaduna-1"]["version"] == "3"
+    assert "version" not in ledger.store["kaduna-2"]

@@ -45,7 +45,8 @@ def claim(**changes):
 
 def test_schemas_directory_holds_the_message_schemas():
     assert FILES == ["article.json", "attack.json", "casualty.json", "deadletter.json", "definitions.json",
-                     "entities.json", "processed.json", "sentence.json"]
+                     "entities.json", "incident.json", "incident_candidates.json", "processed.json",
+                     "sentence.json"]
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -106,6 +107,10 @@ def test_schemas_casualty_topic_accepts_retraction_and_rejects_half_retraction()
     retraction = {"schema_version": "1.0", "extractor_version": "1.0.0+x", "article_id": "bakhmut-7",
                   "revision": 2, "event_id": EVENT, "retracted": True, "reason": "revised"}
     assert validator("casualty.json")(retraction) == retraction
+    withdrawn = {**retraction, "reason": "withdrawn"}  # the provider killed the article
+    assert validator("casualty.json")(withdrawn) == withdrawn
+    with pytest.raises(SchemaError):
+        validator("casualty.json")({**retraction, "reason": "deleted"})
     with pytest.raises(SchemaError):
         validator("casualty.json")({**retraction, "retracted": False})
     with pytest.raises(SchemaError):
@@ -120,6 +125,10 @@ def test_schemas_casualty_topic_accepts_retraction_and_rejects_half_retraction()
     ({"id": "", "body": "Text."}, False),
     ({"id": "a\n1", "body": "Text."}, False),
     ({"id": "a-1", "body": ""}, False),
+    ({"id": "a-1", "body": "Text.", "format": "ninjs", "version": "2", "pubstatus": "canceled", "located": "Kyiv",
+      "provider": "urn:p", "byline": "By A. Writer"}, True),  # a converted wire item
+    ({"id": "a-1", "body": "Text.", "format": "docx"}, False),
+    ({"id": "a-1", "body": "Text.", "pubstatus": "killed"}, False),
 ])
 def test_schemas_article_validator(value, ok):
     check = validator("article.json")

@@ -11,9 +11,11 @@ def test_topics_names_are_the_contract():
     assert [t.name for t in TOPICS] == [
         "articles.raw", "articles.accepted", "articles.sentences", "articles.entities",
         "events.casualties", "events.attacks", "articles.processed", "articles.deadletter",
+        "incidents.candidates", "events.incidents",
     ]
     assert (topics.RAW, topics.ACCEPTED, topics.SENTENCES, topics.ENTITIES, topics.CASUALTIES, topics.ATTACKS,
-            topics.PROCESSED, topics.DEADLETTER) == tuple(t.name for t in TOPICS)
+            topics.PROCESSED, topics.DEADLETTER, topics.INCIDENT_CANDIDATES,
+            topics.INCIDENTS) == tuple(t.name for t in TOPICS)
 
 
 def test_topics_by_name_finds_every_spec():
@@ -30,6 +32,8 @@ def test_topics_by_name_finds_every_spec():
     ("events.attacks", "attack.json"),
     ("articles.processed", "processed.json"),
     ("articles.deadletter", "deadletter.json"),
+    ("incidents.candidates", "incident_candidates.json"),
+    ("events.incidents", "incident.json"),
 ])
 def test_topics_schema_of_each_topic(name, schema):
     assert BY_NAME[name].schema == schema
@@ -44,6 +48,8 @@ def test_topics_schema_of_each_topic(name, schema):
     ("events.attacks", "delete", 90),
     ("articles.processed", "compact,delete", 30),
     ("articles.deadletter", "delete", 30),
+    ("incidents.candidates", "delete", 7),
+    ("events.incidents", "compact,delete", 90),
 ])
 def test_topics_config(name, policy, days):
     config = BY_NAME[name].config(max_message_bytes=10 * MiB, min_insync=2)
@@ -55,8 +61,8 @@ def test_topics_config(name, policy, days):
     }
 
 
-def test_topics_only_processed_is_compacted():
-    assert [t.name for t in TOPICS if t.compacted] == ["articles.processed"]
+def test_topics_only_keyed_state_is_compacted():
+    assert [t.name for t in TOPICS if t.compacted] == ["articles.processed", "events.incidents"]
 
 
 @pytest.mark.parametrize(("max_bytes", "min_insync"), [(1 * MiB, 1), (64 * MiB, 3)])

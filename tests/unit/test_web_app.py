@@ -32,7 +32,7 @@ def test_web_defaults_listen_on_loopback_without_table_and_router(tmp_path):
     config = _web_config(tmp_path)
     assert config["bind"] == "127.0.0.1"  # Faust's own default would be 0.0.0.0
     assert config["blueprints"] == [""]  # only Faust's plain index at /
-    assert config["views"] == ["/api/recent", "/api/stats", "/dashboard", "/health/live", "/health/ready", "/metrics"]
+    assert config["views"] == ["/api/incidents", "/api/recent", "/api/stats", "/dashboard", "/health/live", "/health/ready", "/metrics"]
 
 
 def test_web_settings_open_the_host_and_faust_table_and_router(tmp_path):

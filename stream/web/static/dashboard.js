@@ -128,6 +128,43 @@
     list.replaceChildren(...(events.length ? events.map(eventItem) : [el("li", "note", "none yet")]));
   }
 
+  function figures(counts) {
+    return Object.entries(counts).map(function ([status, c]) {
+      const spread = c.min === c.max ? "" : " (" + number(c.min) + "–" + number(c.max) + ")";
+      return status + " " + number(c.best) + spread;
+    }).join(", ");
+  }
+
+  function incidentItem(incident) {
+    const item = el("li", "event incident " + incident.status);
+    const headline = el("div", "headline");
+    headline.append(el("span", "what", (incident.types.join(", ") || "casualties").replace(/_/g, " ")));
+    const counts = figures(incident.counts);
+    if (counts) headline.append(el("strong", "", counts));
+    if (incident.actors.length) headline.append(el("span", "by", "by " + incident.actors.join(", ")));
+    const when = incident.time ? (incident.time.start === incident.time.end ? incident.time.start
+      : incident.time.start + " – " + incident.time.end) + (incident.time.dated ? "" : " (undated)") : null;
+    headline.append(el("span", "when-where", [when, incident.place].filter(Boolean).join(" · ")));
+    item.append(headline);
+    const sources = el("ul", "sources");
+    incident.sources.forEach(function (source) {
+      sources.append(el("li", "", [source.title || source.article_id, source.source, source.published_at]
+        .filter(Boolean).join(" · ")));
+    });
+    item.append(sources);
+    const meta = el("div", "meta");
+    meta.append(el("span", "flag", incident.status), " ",
+                el("span", "", incident.sources.length + " source(s) · r" + incident.revision + " · " +
+                   incident.incident_id + (incident.merged_into ? " → " + incident.merged_into : "")));
+    item.append(meta);
+    return item;
+  }
+
+  function showIncidents(incidents) {
+    const list = document.getElementById("incident-list");
+    list.replaceChildren(...(incidents.length ? incidents.map(incidentItem) : [el("li", "note", "none yet")]));
+  }
+
   function drawGraticule() {
     const group = document.getElementById("graticule");
     for (let x = 0; x <= 360; x += 10) group.append(svg("line", { x1: x, y1: 0, x2: x, y2: 180 }));
@@ -178,14 +215,16 @@
   async function refresh() {
     const problem = document.getElementById("problem");
     try {
-      const [stats, casualties, attacks] = await Promise.all([
+      const [stats, casualties, attacks, incidents] = await Promise.all([
         getJson("/api/stats"),
         getJson("/api/recent?type=casualty&limit=" + EVENTS_SHOWN),
         getJson("/api/recent?type=attack&limit=" + EVENTS_SHOWN),
+        getJson("/api/incidents?limit=" + EVENTS_SHOWN),
       ]);
       showStats(stats);
       showEvents("casualty-events", casualties.events);
       showEvents("attack-events", attacks.events);
+      showIncidents(incidents.incidents);
       drawPoints(casualties.events.concat(attacks.events));
       problem.hidden = true;
     } catch (error) {

@@ -1,0 +1,203 @@
+"""Keeps faust-streaming 0.15.3 from skipping input records when a rebalance moves partitions.
+
+What went wrong (``tests/integration/test_scale_out.py``, a worker joining and one leaving while
+articles flow: runs of consecutive offsets, 1 to 10 at a time, of partitions a worker kept across a
+rebalance were never processed). After a rebalance, Faust's recovery first lets the fetch loop
+run (to read the tables' changelogs), then resumes the input partitions and only then seeks them
+back to their committed offsets (``Recovery.on_recovery_completed``: ``resume_partitions``,
+``perform_seek``, ``flow_control.resume``). The seek awaits the committed offset of one partition
+after the other, and meanwhile the fetch loop (``Consumer._drain_messages``) goes on handing out a
+batch it fetched before the seek. Measured: articles.raw partition 3, committed 84, a batch of
+84-92 fetched; 84 and 85 handed out, the seek back to 84 lands, ``perform_seek`` sets the read
+offset to 84; 86 then looks like a hole in the log, such as compaction or transaction markers
+leave, so Faust records 85 as a gap, counts it as done and commits past it. 85 itself is cleared
+from the agent's buffer when flow resumes (``clear_on_resume``), and when it arrives again from the
+seek it is behind the read offset and dropped ("DROPPED MESSAGE ROFF"): lost. Upstream:
+faust-streaming issues #216 (the same race; PR #217 moved the seek before the flow resumes, but
+the input partitions are still resumed before the seek while the fetch loop already runs for the
+changelogs) and #221 (prefetched records after a rebalance), #236 and #596 (rebalances and the
+agents' buffers), #606 (commits past records never processed).
+
+The fix, on the topics our agents consume (``GuardedConsumer.guarded_topics``: articles.raw,
+articles.accepted, articles.processed, incidents.candidates): a record fetched before the latest
+seek of its partition is never handed to Faust; the partition is sought again to where that seek
+put it, so the record is read again in order (at-least-once: at worst a duplicate, with the same
+event ids). A seek that lands while Faust is handing a record over no longer has its read offset
+overwritten by that record. And on the topics that can have no holes (``gap_free_topics``: never
+compacted, and in at-least-once mode nothing writes transaction markers to them; not
+articles.processed, which is compacted), a record beyond the next expected offset is first read
+again from that offset; only if the jump is still there (retention removed the records) is it
+taken as a real gap, so commits never stall on it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, AsyncIterator, Hashable, Iterable, Optional
+
+from faust.transport.consumer import ensure_TP
+from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types import TP, Message
+from faust.types.enums import ProcessingGuarantee
+
+log = logging.getLogger("stream.faust_fixes")
+
+DELIVER = "deliver"  # hand the record to Faust
+DROP = "drop"  # drop it: the partition is already being read again from an earlier offset
+REFETCH = "refetch"  # drop it and seek the partition to the returned offset
+
+
+class PositionGuard:
+    """Decides, per fetched record, whether it continues the partition from where it was last sought.
+
+    Pure bookkeeping (no Kafka), so it can be tested alone. Partitions are (topic, partition)
+    pairs. ``began`` is ``fetch_began()`` taken when the fetch that returned the record started;
+    every seek counts, so a record from a fetch begun before its partition's latest seek is known
+    to be stale. On ``gap_free_topics`` a jump past the next expected offset is checked too.
+    """
+
+    def __init__(self, gap_free_topics: Iterable[str] = ()) -> None:
+        self.gap_free_topics = frozenset(gap_free_topics)
+        self._seeks = 0
+        self._sought_at: dict[Hashable, int] = {}  # partition -> number of its latest seek
+        self._ours: dict[Hashable, int] = {}  # partition -> number of the latest seek we made (a refetch)
+        self._next: dict[Hashable, Optional[int]] = {}  # partition -> next offset to hand out
+        self._hole_checked: dict[Hashable, int] = {}  # partition -> offset already read again once
+
+    def fetch_began(self) -> int:
+        return self._seeks
+
+    def seek_count(self, tp: Hashable) -> int:
+        return self._sought_at.get(tp, 0)
+
+    def next_offset(self, tp: Hashable) -> Optional[int]:
+        return self._next.get(tp)
+
+    def sought(self, tp: Hashable, offset: Optional[int]) -> None:
+        """The partition now reads from ``offset`` (None: from wherever the client's reset puts it)."""
+        self._seeks += 1
+        self._sought_at[tp] = self._seeks
+        self._next[tp] = offset
+
+    def refetching(self, tp: Hashable, offset: int) -> None:
+        """We sought the partition back to ``offset`` ourselves."""
+        self.sought(tp, offset)
+        self._ours[tp] = self._seeks
+
+    def forget(self, tps: Iterable[Hashable]) -> None:
+        """The partitions were revoked: nothing is known of their position until they are sought again."""
+        for tp in tps:
+            self._next.pop(tp, None)
+            self._hole_checked.pop(tp, None)
+
+    def decide(self, tp: Hashable, offset: int, began: int) -> tuple[str, Optional[int]]:
+        expected = self._next.get(tp)
+        if expected is None:
+            return DELIVER, None  # no seek to keep to (a fresh group, or between revocation and seek)
+        latest = self._sought_at.get(tp, 0)
+        if latest > began:  # fetched before the partition's latest seek
+            if self._ours.get(tp) == latest:
+                return DROP, None  # we are reading it again already
+            return REFETCH, expected
+        if offset > expected and tp[0] in self.gap_free_topics and self._hole_checked.get(tp) != expected:
+            self._hole_checked[tp] = expected
+            return REFETCH, expected
+        return DELIVER, None
+
+    def delivered(self, tp: Hashable, offset: int) -> None:
+        expected = self._next.get(tp)
+        if expected is None or offset >= expected:
+            self._next[tp] = offset + 1
+
+
+class GuardedConsumer(faust_aiokafka.Consumer):
+    """Faust's aiokafka consumer with ``PositionGuard`` applied to ``guarded_topics``."""
+
+    guarded_topics: frozenset[str] = frozenset()
+    gap_free_topics: frozenset[str] = frozenset()  # a subset: never compacted, no transaction markers
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        at_least_once = self.app.conf.processing_guarantee == ProcessingGuarantee.AT_LEAST_ONCE
+        self._guard = PositionGuard(self.gap_free_topics if at_least_once else ())
+        self._fetch_began = 0
+
+    def _guarded(self, tp: TP) -> bool:
+        return tp.topic in self.guarded_topics
+
+    async def perform_seek(self) -> None:
+        await super().perform_seek()
+        for tp in self.assignment():
+            if self._guarded(tp):
+                self._guard.sought(tp, self._read_offset.get(tp))
+
+    async def seek(self, partition: TP, offset: int) -> None:
+        await super().seek(partition, offset)
+        tp = ensure_TP(partition)
+        if self._guarded(tp):
+            self._guard.sought(tp, self._read_offset.get(tp))
+
+    async def on_partitions_revoked(self, revoked: set[TP]) -> None:
+        self._guard.forget(tp for tp in revoked if self._guarded(tp))
+        await super().on_partitions_revoked(revoked)
+
+    async def _wait_next_records(self, timeout: float) -> Any:
+        if not self.flow_active:
+            await self.wait(self.can_resume_flow)  # type: ignore[arg-type]
+        self._fetch_began = self._guard.fetch_began()
+        return await super()._wait_next_records(timeout)
+
+    async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Message]]:
+        began: Optional[int] = None
+        async for tp, message in super().getmany(timeout):
+            if began is None:
+                began = self._fetch_began
+            if not self._guarded(tp):
+                yield tp, message
+                continue
+            action, offset = self._guard.decide(tp, message.offset, began)
+            if action == REFETCH:
+                stale = self._guard.seek_count(tp) > began
+                await self._refetch(tp, offset, message.offset, stale)
+                continue
+            if action == DROP:
+                continue
+            seeks = self._guard.seek_count(tp)
+            yield tp, message
+            if self._guard.seek_count(tp) != seeks:
+                # Sought while Faust handed the record over: Faust has just set the read offset to this
+                # record, over the one the seek set. Put the seek's back.
+                self._read_offset[tp] = self._guard.next_offset(tp)
+            else:
+                self._guard.delivered(tp, message.offset)
+
+    async def _refetch(self, tp: TP, offset: int, fetched: int, stale: bool) -> None:
+        log.info("%s[%d]: offset %d %s: reading again from %d", tp.topic, tp.partition, fetched,
+                 "was fetched before the partition's latest seek" if stale else f"jumps past {offset}", offset)
+        self._guard.refetching(tp, offset)
+        try:
+            await self._thread.call_thread(self._seek_in_thread, tp, offset)
+        except Exception as exc:  # revoked meanwhile: its next owner reads it from the committed offset
+            log.warning("%s[%d]: could not seek back to %d: %r", tp.topic, tp.partition, offset, exc)
+            return
+        self._read_offset[tp] = offset
+
+    def _seek_in_thread(self, tp: TP, offset: int) -> None:
+        self._thread._ensure_consumer().seek(faust_aiokafka.ensure_aiokafka_TP(tp), offset)
+
+    async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
+        if tp.topic in self._guard.gap_free_topics:  # read twice and still missing: retention removed them
+            log.warning("%s[%d]: offsets %d-%d are missing from the log: counted as done", tp.topic, tp.partition,
+                        offset_from, offset_to)
+        await super()._add_gap(tp, offset_from, offset_to)
+
+
+def install(app: Any, topics: Iterable[str], gap_free: Iterable[str] = ()) -> bool:
+    """Make ``app`` consume ``topics`` through ``GuardedConsumer`` (``gap_free``: those of them that are
+    never compacted); False if its transport is not aiokafka."""
+    transport = app.transport
+    if not isinstance(transport, faust_aiokafka.Transport):
+        return False
+    transport.Consumer = type("GuardedConsumer", (GuardedConsumer,), {
+        "guarded_topics": frozenset(topics), "gap_free_topics": frozenset(gap_free), "__module__": __name__})
+    return True
