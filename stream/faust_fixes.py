@@ -118,8 +118,7 @@ class GuardedConsumer(faust_aiokafka.Consumer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        at_least_once = self.app.conf.processing_guarantee == ProcessingGuarantee.AT_LEAST_ONCE
-        self._guard = PositionGuard(self.gap_free_topics if at_least_once else ())
+        self._guard = PositionGuard(self.gap_free_topics)
         self._fetch_began = 0
 
     def _guarded(self, tp: TP) -> bool:
@@ -194,9 +193,12 @@ class GuardedConsumer(faust_aiokafka.Consumer):
 
 def install(app: Any, topics: Iterable[str], gap_free: Iterable[str] = ()) -> bool:
     """Make ``app`` consume ``topics`` through ``GuardedConsumer`` (``gap_free``: those of them that are
-    never compacted); False if its transport is not aiokafka."""
+    never compacted); False if its transport is not aiokafka, or it does not run at-least-once (the
+    guarantee the project offers; exactly_once, measured but not offered, is left as Faust ships it:
+    its offsets move with transactions, which seeking back would undo)."""
     transport = app.transport
-    if not isinstance(transport, faust_aiokafka.Transport):
+    if (not isinstance(transport, faust_aiokafka.Transport)
+            or app.conf.processing_guarantee != ProcessingGuarantee.AT_LEAST_ONCE):
         return False
     transport.Consumer = type("GuardedConsumer", (GuardedConsumer,), {
         "guarded_topics": frozenset(topics), "gap_free_topics": frozenset(gap_free), "__module__": __name__})

@@ -1,6 +1,9 @@
 """The decisions of stream.faust_fixes.PositionGuard: which fetched records may reach Faust (no broker)."""
 
-from stream.faust_fixes import DELIVER, DROP, REFETCH, PositionGuard
+import faust
+import pytest
+
+from stream.faust_fixes import DELIVER, DROP, REFETCH, PositionGuard, install
 
 TP = ("articles.raw", 3)
 GAP_FREE = {"articles.raw"}
@@ -103,3 +106,10 @@ def test_on_a_compacted_topic_a_stale_record_is_still_read_again():
     assert guard.decide(processed, 152, began) == (REFETCH, 145)
     guard.refetching(processed, 145)
     assert guard.decide(processed, 160, guard.fetch_began()) == (DELIVER, None)  # compaction holes are real
+
+
+@pytest.mark.parametrize(("guarantee", "installed"), [("at_least_once", True), ("exactly_once", False)])
+def test_faust_fixes_install_only_under_the_guarantee_the_project_offers(guarantee, installed):
+    app = faust.App(f"fix-{guarantee}", broker="kafka://127.0.0.1:1", processing_guarantee=guarantee)
+    assert install(app, ["articles.raw"], gap_free=["articles.raw"]) is installed
+    assert (app.transport.Consumer.__name__ == "GuardedConsumer") is installed
