@@ -41,6 +41,17 @@ def kafka(tmp_path_factory) -> str:
     cluster.stop(delete=True)
 
 
+def wait_for(condition, what: str, *, timeout: float = 60, every: float = 0.5):
+    """Poll ``condition`` until it returns something true, and return that; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -250,16 +250,6 @@ def assigned_inputs(worker) -> int | None:
     return int(detail.split()[0])
 
 
-def wait_for(condition, *, timeout: float, what: str, every: float = 0.5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-
-
 def processed_count(pipe, at_least: int, timeout: float = 120) -> int:
     """Block until `articles.processed` holds ``at_least`` messages."""
     out = asyncio.run(pipe.read((topics.PROCESSED,), until=lambda r: len(r[topics.PROCESSED]) >= at_least,

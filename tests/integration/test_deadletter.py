@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections import Counter
 
 import orjson
@@ -19,6 +18,7 @@ from aiokafka.admin import AIOKafkaAdminClient, RecordsToDelete
 
 from stream import topics
 from stream.kafka_io import read_topic
+from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -40,13 +40,6 @@ def cli(pipeline, *args: str) -> subprocess.CompletedProcess:
 
 def skipped_duplicates(worker) -> int:
     return sum(int(n) for n in re.findall(r"(\d+) duplicate\(s\) skipped", worker.output()))
-
-
-def wait_for(condition, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.5)
 
 
 async def read_raw(pipeline) -> list[tuple[bytes | None, bytes]]:
@@ -97,7 +90,7 @@ def test_deadletter_list_replay_and_replay_again(pipeline):
 
     again = cli(pipeline, "deadletter", "replay", "--reason", "body_too_large", "--reason", "too_large")
     assert again.returncode == 0 and "re-submitted 2 of 2" in again.stderr
-    wait_for(lambda: skipped_duplicates(fixed) >= 2)
+    wait_for(lambda: skipped_duplicates(fixed) >= 2, "the worker to skip the replayed duplicates", timeout=90)
     out = asyncio.run(pipeline.read((topics.PROCESSED, topics.CASUALTIES, topics.DEADLETTER),
                                     until=lambda r: len(r[topics.PROCESSED]) >= 2))
     assert len(out[topics.PROCESSED]) == 2  # the second replay published nothing new

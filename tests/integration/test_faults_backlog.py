@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from tests.integration.faults import account, articles, children, metric_values, record, rss_bytes, wait_for
+from tests.integration.conftest import wait_for
+from tests.integration.faults import account, articles, children, metric_values, record, rss_bytes
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from tests.integration.faults import FAST_FAILOVER, account, articles, own_cluster, processed_count, record, wait_for
+from tests.integration.conftest import wait_for
+from tests.integration.faults import FAST_FAILOVER, account, articles, own_cluster, processed_count, record
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

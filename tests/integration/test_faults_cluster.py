@@ -8,8 +8,9 @@ import time
 
 import pytest
 
+from tests.integration.conftest import wait_for
 from tests.integration.faults import (FAST_FAILOVER, account, articles, group_coordinator, own_cluster,
-                                      processed_count, record, replicas, wait_for)
+                                      processed_count, record, replicas)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.faults import (FAST_FAILOVER, account, articles, kill_worker, processed_count, record,
-                                      wait_for)
+from tests.integration.conftest import wait_for
+from tests.integration.faults import FAST_FAILOVER, account, articles, kill_worker, processed_count, record
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -6,8 +6,9 @@ import asyncio
 
 import pytest
 
+from tests.integration.conftest import wait_for
 from tests.integration.faults import (FAST_FAILOVER, account, assigned_inputs, articles, kill_worker,
-                                      processed_count, record, skipped_resends, wait_for)
+                                      processed_count, record, skipped_resends)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -27,8 +27,8 @@ from stream import topics
 from stream.broker.local import LocalCluster
 from stream.kafka_io import bootstrap_servers
 from stream.topic_admin import plan
-from tests.integration.conftest import Pipeline, Worker
-from tests.integration.faults import account, articles, assigned_inputs, get, wait_for
+from tests.integration.conftest import Pipeline, Worker, wait_for
+from tests.integration.faults import account, articles, assigned_inputs, get
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(600)]
 

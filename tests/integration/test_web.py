@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -27,7 +26,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from stream import topics
 from stream.demo import samples_dir
 from stream.ingest.files import read_items
-from tests.integration.conftest import Pipeline, Worker, new_pipeline
+from tests.integration.conftest import Pipeline, Worker, new_pipeline, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -74,16 +73,6 @@ def get_json(worker: Worker, path: str, token: str | None = TOKEN) -> dict:
     status, _, body = get(worker, path, token)
     assert status == 200, (path, status, body)
     return json.loads(body)
-
-
-def wait_for(condition, what: str, timeout: float = 60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")
