@@ -51,11 +51,17 @@ class Found:
     @property
     def additional(self) -> bool:
         """"two other policemen were killed", "another soldier died", "militants were also killed"."""
-        words = {t.lower_ for t in self.victims.span} if self.victims and self.victims.span is not None else set()
+        tokens = list(self.victims.span) if self.victims and self.victims.span is not None else []
         if self.victims and self.victims.count_span is not None:
-            words |= {t.lower_ for t in self.victims.count_span}
-        words |= {c.lower_ for c in self.trigger.children if c.dep_ == "advmod"}
-        return bool(words & _ADDITIVE)
+            tokens += list(self.victims.count_span)
+        tokens += [c for c in self.trigger.children if c.dep_ == "advmod"]
+        return any(t.lower_ in _ADDITIVE and not _bound(t) for t in tokens)
+
+
+def _bound(token: Token) -> bool:
+    """The "more" of "more than 20": a bound on the figure, not more victims."""
+    following = token.nbor() if token.i + 1 < len(token.doc) else None
+    return token.lower_ == "more" and following is not None and following.lower_ == "than"
 
 
 def _agent(verb: Token) -> Token | None:

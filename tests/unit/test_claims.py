@@ -43,6 +43,17 @@ def test_claims_casualty_status_count_and_victims(analyzer, body, status, best, 
     assert (claim["victims"] or {}).get("text") == victims
 
 
+@pytest.mark.parametrize("body, additional", [
+    ("Two other policemen were killed when they arrived.", True),
+    ("Two more soldiers died in hospital on Tuesday.", True),
+    ("Three militants were also killed in the clash.", True),
+    ("More than 70 people were killed in the strikes.", False),  # a bound on the figure, not more victims
+    ("Five soldiers were killed when a roadside bomb exploded.", False),
+])
+def test_claims_additional_victims(analyzer, body, additional):
+    assert casualty(analyzer, body)["additional"] is additional
+
+
 @pytest.mark.parametrize("body, kind", [
     ("Five Palestinian civilians were killed in the strike.", "civilians"),
     ("Israeli fire killed three children in Rafah.", "children"),

@@ -16,7 +16,7 @@ def claim(best: int | None = 5, *, status="killed", certainty="reported", maximu
           basis="published_at", place="Gaza", place_basis="clause", victims="people", historical=False, **flags) -> dict:
     count = None if best is None else {
         "min": best, "max": best if maximum == "same" else maximum, "best": best, "text": str(best),
-        "vague": False, "approximate": False, "implausible": flags.pop("implausible", False)}
+        "vague": flags.pop("vague", False), "approximate": False, "implausible": flags.pop("implausible", False)}
     number = next(_IDS)
     return {
         "event_id": f"cas-{number:024x}", "sentence": number, "status": status, "count": count, "certainty": certainty,
@@ -58,6 +58,18 @@ def test_totals_same_toll_takes_the_largest_figure():
     mark_counted(claims)
     assert [c["not_counted_reason"] for c in claims] == ["same_toll", None, "same_toll"]
     assert totals(claims)["killed"] == {"min": 21, "max": None, "best": 21, "claims": [claims[1]["event_id"]]}
+
+
+@pytest.mark.parametrize("claims, expected", [
+    ([(12, "people", True), (9, "people", False)], 9),  # "dozens were killed ... 9 people died": the precise figure
+    ([(12, "people", True)], 12),  # a vague figure alone stands
+    ([(12, "militants", True), (3, "soldiers", False)], 15),  # other victims: a vague group still adds
+    ([(100, "people", True), (12, "people", True)], 100),  # vague against vague: the largest
+])
+def test_totals_precise_figure_stands_over_a_vague_one(claims, expected):
+    built = [claim(best, victims=victims, vague=vague, maximum=None) for best, victims, vague in claims]
+    mark_counted(built)
+    assert totals(built)["killed"]["best"] == expected
 
 
 @pytest.mark.parametrize("groups, expected", [

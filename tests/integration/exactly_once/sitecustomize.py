@@ -1,4 +1,4 @@
-"""Put on PYTHONPATH by test_faults_exactly_once only: the worker runs with Faust's exactly_once guarantee.
+"""Put on PYTHONPATH by test_faults_exactly_once and bench/exactly_once.py only: the worker runs with Faust's exactly_once guarantee.
 
 The project does not offer exactly_once (README, "Nothing lost"); this forces it on to measure
 whether it holds.
