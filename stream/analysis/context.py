@@ -255,7 +255,7 @@ def is_background(trigger: Token, sent: Span, time: dict, victim: Token | None =
     scope = clause.doc[clause.left_edge.i:clause.right_edge.i + 1].text.lower()
     if any(marker in scope for marker in lx.CUMULATIVE_MARKERS):
         return True
-    if any(c.lower_ == "since" and c.dep_ == "prep" for node in (trigger, clause) for c in node.children):
+    if any(c.lower_ == "since" and c.dep_ == "prep" for node in (trigger, *_enclosing(clause)) for c in node.children):
         return True  # a toll counted since some time ("since Saturday") is cumulative
     if any(node.lower_ in lx.COMMEMORATION_WORDS for node in trigger.ancestors):
         return True
@@ -269,6 +269,15 @@ def is_background(trigger: Token, sent: Span, time: dict, victim: Token | None =
         if node is clause:
             break
     return False
+
+
+def _enclosing(clause: Token) -> list[Token]:
+    """A clause and, for a relative clause, the clauses it describes a noun of: "Since Monday the army
+    has carried out raids that killed 40" counts the 40 since Monday."""
+    clauses = [clause]
+    while clauses[-1].dep_ == "relcl":
+        clauses.append(clause_head(clauses[-1].head))
+    return clauses
 
 
 # -- place -----------------------------------------------------------------------------------------

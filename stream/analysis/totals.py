@@ -12,8 +12,9 @@ Rules (README, "Reading the numbers"):
   compatible with it in time and place; other incidents the article mentions are marked
   ``other_incident`` (they stay claims, with their own event ids).
 * Claims compatible in time and place are one toll: the largest general figure stands (a
-  precise figure over a vague one: "23 people" over "dozens"), unless distinct victim groups ("two policemen", "two militants were also killed") add up
-  to more; the others are marked ``same_toll`` (bodies found never add to a toll).
+  precise figure over a vague one: "23 people" over "dozens"), unless distinct victim groups
+  ("two policemen", "two militants were also killed") add up to more; the others are marked
+  ``same_toll`` (bodies found never add to a toll).
   Distinct tolls (other places or days) add up.
 """
 

@@ -74,7 +74,7 @@ GATES: dict[str, float] = {
     "conll_entity_f1_ORG": 0.402,
     "conll_entity_f1_PER": 0.714,
     "fakes_attack_type": 0.831,
-    "fakes_killed_exact": 0.43,
+    "fakes_killed_exact": 0.434,
     "gum_sentence_f1": 0.849,
     "gva_incident_bcubed_f1": 0.824,
     "gva_incident_bcubed_f1_multi": 0.753,
