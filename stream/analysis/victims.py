@@ -64,11 +64,16 @@ def _victim_kind(head: Token, span: Span | None) -> str:
 
 def _is_person(token: Token) -> bool:
     """People by name, by noun (a role, a relation, an occupation: "a judge", "his wife", "an activist"),
-    or by nationality used as a noun ("17 Palestinians")."""
+    by nationality used as a noun ("17 Palestinians"), or by age ("a 17-year-old")."""
     low = token.lower_
     by_suffix = len(low) >= 6 and low.endswith(lx.PERSON_SUFFIXES) and low not in lx.NON_PERSON_NOUNS
-    return (token.ent_type_ == "PERSON" or low in lx.PERSON_NOUNS or by_suffix
+    return (token.ent_type_ == "PERSON" or low in lx.PERSON_NOUNS or by_suffix or _is_age(token)
             or (token.ent_type_ == "NORP" and token.tag_ in ("NNPS", "NNS")))
+
+
+def _is_age(token: Token) -> bool:
+    """An age standing for a person: the "old" of "a 17-year-old" (an adjective to the tagger), "two 19-year-olds"."""
+    return token.lower_ in ("old", "olds") and any(c.lower_ in ("year", "years") for c in token.children)
 
 
 def read_victims(head: Token) -> Victims | None:
@@ -100,7 +105,7 @@ _GROUP_NOUNS = {"family", "families", "group", "couple"}
 
 def _read_one(head: Token) -> Victims | None:
     doc = head.doc
-    if head.ent_type_ in _NOT_VICTIM_ENTITIES:
+    if head.ent_type_ in _NOT_VICTIM_ENTITIES and not _is_age(head):  # the tagger calls "17-year-old" a DATE
         return None  # "Around 8 May" misparsed as the subject
     of = first_child(head, "prep")
     of_pobj = first_child(of, "pobj") if of is not None and of.lower_ == "of" else None
@@ -113,7 +118,7 @@ def _read_one(head: Token) -> Victims | None:
         return Victims(head, span, count, count_span, _victim_kind(named or head, span))
     if head.lower_ in ("other", "others") and head.pos_ == "ADJ":
         pass  # "the other died"
-    elif head.pos_ not in ("NOUN", "PROPN", "PRON"):
+    elif head.pos_ not in ("NOUN", "PROPN", "PRON") and not _is_age(head):
         return None
     if head.pos_ == "PRON" and head.lower_ in _ONE_PERSON_PRONOUNS:
         return Victims(head, doc[head.i:head.i + 1], Count(1, 1, 1, text=head.text), None, "people")  # "he died"
@@ -126,7 +131,7 @@ def _read_one(head: Token) -> Victims | None:
     count_span = _left_count_span(head)
     count = _count_from_span(count_span) if count_span is not None else None
     named = head.pos_ == "PROPN" and head.ent_type_ not in ("GPE", "LOC", "FAC", "ORG", "NORP", "DATE", "EVENT")
-    if count is None and (_is_person(head) or named) and (head.tag_ in ("NN", "NNP") or head.lower_ == "other"):
+    if count is None and (_is_person(head) or named) and (head.tag_ in ("NN", "NNP") or head.lower_ in ("other", "old")):
         count = Count(1, 1, 1, text=head.text)  # "a man", "the leader of Hamas", "Hassan Nasrallah"
     if count_span is not None and count is not None and count_span.end <= head.i:
         span = doc[count_span.end:full.end]

@@ -35,6 +35,9 @@ def casualty(analyzer, body: str, **kw) -> dict:
     ("Thousands of residents fled the town overnight.", "displaced", 1000, None, "residents"),
     ("The death toll from the bombing rose to 45, officials said.", "killed", 45, 45, None),
     ("Two journalists are missing after the attack.", "missing", 2, 2, "journalists"),
+    ("A 17-year-old was shot and killed outside a store, police said.", "killed", 1, 1, "17-year-old"),
+    ("Two 19-year-olds were shot dead in Chicago on Monday.", "killed", 2, 2, "19-year-olds"),
+    ("Police said a 23-year-old and a 31-year-old were wounded.", "injured", 2, 2, "23-year-old and a 31-year-old"),
 ])
 def test_claims_casualty_status_count_and_victims(analyzer, body, status, best, maximum, victims):
     claim = casualty(analyzer, body)
