@@ -31,6 +31,7 @@ from stream import topics  # noqa: E402
 from tests.integration.conftest import new_pipeline  # noqa: E402
 from tests.integration.faults import (EXACTLY_ONCE, accounted, articles, kill_worker, own_cluster,  # noqa: E402
                                       processed_count)
+
 KILL_AFTER = 100
 
 

@@ -60,8 +60,7 @@ class Found:
 
 def _bound(token: Token) -> bool:
     """The "more" of "more than 20": a bound on the figure, not more victims."""
-    following = token.nbor() if token.i + 1 < len(token.doc) else None
-    return token.lower_ == "more" and following is not None and following.lower_ == "than"
+    return token.lower_ == "more" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "than"
 
 
 def _agent(verb: Token) -> Token | None:

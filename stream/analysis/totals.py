@@ -165,8 +165,9 @@ def _toll_of(group: list[dict]) -> list[dict]:
         key = _identity(claim)
         (general if key is None else by_group.setdefault(key, [])).append(claim)
     specific = [_best(claims) for claims in by_group.values()]
-    if general and _best(general)["count"]["best"] >= sum(c["count"]["best"] for c in specific):
-        return [_best(general)]
+    toll = _best(general) if general else None
+    if toll is not None and toll["count"]["best"] >= sum(c["count"]["best"] for c in specific):
+        return [toll]
     return specific
 
 

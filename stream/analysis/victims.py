@@ -132,7 +132,7 @@ def _read_one(head: Token) -> Victims | None:
     count = _count_from_span(count_span) if count_span is not None else None
     named = head.pos_ == "PROPN" and head.ent_type_ not in ("GPE", "LOC", "FAC", "ORG", "NORP", "DATE", "EVENT")
     if count is None and (_is_person(head) or named) and (head.tag_ in ("NN", "NNP") or head.lower_ in ("other", "old")):
-        count = Count(1, 1, 1, text=head.text)  # "a man", "the leader of Hamas", "Hassan Nasrallah"
+        count = Count(1, 1, 1, text=head.text)  # "a man", "the leader of Hamas", "Hassan Nasrallah", "the 17-year-old"
     if count_span is not None and count is not None and count_span.end <= head.i:
         span = doc[count_span.end:full.end]
     else:
