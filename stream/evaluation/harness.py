@@ -9,6 +9,7 @@ below target are reported, never an error: ``GATES`` is what a regression test a
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -152,13 +153,35 @@ def _analyze(name: str, cases: list[Case], mapper: ChunkMapper, progress: Progre
     return analyses
 
 
+HALVES = ("tune", "check")
+
+
+def half_of(case_id: str) -> str:
+    """The development half a case belongs to, by a hash of its id: rules are tuned on ``tune`` only, and
+    ``check`` shows how far they are fitted to the examples read (a change must help both)."""
+    return HALVES[hashlib.sha256(case_id.encode()).digest()[0] & 1]
+
+
 def score(cases: list[Case], analyses: list[dict]) -> list[Item]:
     """Every case's outcomes; ``analyses`` are in the order of the cases' articles."""
+    return [item for _, case_items in score_by_case(cases, analyses) for item in case_items]
+
+
+def score_by_case(cases: list[Case], analyses: list[dict]) -> list[tuple[Case, list[Item]]]:
     remaining = iter(analyses)
-    items: list[Item] = []
+    return [(case, SCORERS[case.dataset](case.case_id, list(islice(remaining, len(case.articles))), case.gold))
+            for case in cases]
+
+
+def _split(cases: list[Case], analyses: list[dict]) -> dict[str, tuple[list[Case], list[dict]]]:
+    """Each half's cases and their analyses, in order."""
+    halves: dict[str, tuple[list[Case], list[dict]]] = {h: ([], []) for h in HALVES}
+    remaining = iter(analyses)
     for case in cases:
-        items += SCORERS[case.dataset](case.case_id, list(islice(remaining, len(case.articles))), case.gold)
-    return items
+        half_cases, half_analyses = halves[half_of(case.case_id)]
+        half_cases.append(case)
+        half_analyses += islice(remaining, len(case.articles))
+    return halves
 
 
 def describe(cases: list[Case], analyses: list[dict], seconds: float) -> dict:
@@ -176,8 +199,9 @@ def _select(only: list[str] | None) -> list[str]:
 
 
 def run(data_dir: Path, *, jobs: int = 1, limit: int | None = None, only: list[str] | None = None,
-        model: str = DEFAULT_MODEL) -> dict:
-    """Evaluate the requested datasets found under ``data_dir`` (missing files are skipped)."""
+        model: str = DEFAULT_MODEL, half: str | None = None) -> dict:
+    """Evaluate the requested datasets found under ``data_dir`` (missing files are skipped); ``half``: only
+    that development half's cases (``limit`` counts before the split)."""
     names = _select(only)
     paths = {name: Path(data_dir) / DATASETS[name].path for name in names}
     results: dict = {"data_dir": str(data_dir), "model": model, "limit": limit, "datasets": {},
@@ -185,18 +209,25 @@ def run(data_dir: Path, *, jobs: int = 1, limit: int | None = None, only: list[s
     present = {n: p for n, p in paths.items() if p.is_file()}
     if not present:
         return results
-    started, items = time.monotonic(), []
-    corpus_metrics: dict[str, dict] = {}  # metrics of a whole dataset at once (incident clustering)
+    started = time.monotonic()
+    items: dict[str, list[Item]] = {half: [] for half in HALVES}
+    corpus_metrics: dict[str, dict] = {half: {} for half in ("all", *HALVES)}  # whole-dataset metrics (incidents)
     with _chunk_mapper(jobs, model) as mapper, Progress(console=Console(stderr=True)) as progress:
         for name, path in present.items():
             began = time.monotonic()
-            cases = list(DATASETS[name].load(path, limit))
+            cases = [c for c in DATASETS[name].load(path, limit) if half is None or half_of(c.case_id) == half]
             analyses = _analyze(name, cases, mapper, progress)
-            items += score(cases, analyses)
+            for case, case_items in score_by_case(cases, analyses):
+                items[half_of(case.case_id)] += case_items
             if name == "gva":
-                corpus_metrics.update(score_incidents(cases, analyses))
+                corpus_metrics["all"].update(score_incidents(cases, analyses))
+                for half, (half_cases, half_analyses) in _split(cases, analyses).items():
+                    corpus_metrics[half].update(score_incidents(half_cases, half_analyses))
             results["datasets"][name] = describe(cases, analyses, time.monotonic() - began)
-    results["metrics"] = dict(sorted({**aggregate(items), **corpus_metrics}.items()))
+    every = [item for half in HALVES for item in items[half]]
+    results["metrics"] = dict(sorted({**aggregate(every), **corpus_metrics["all"]}.items()))
+    results["halves"] = {half: dict(sorted({**aggregate(items[half]), **corpus_metrics[half]}.items()))
+                         for half in HALVES}
     results["seconds"] = round(time.monotonic() - started, 1)
     return results
 
@@ -214,13 +245,20 @@ def _value(result: dict) -> str:
     return f"{value} (P {result['precision']:.3f} R {result['recall']:.3f})" if "precision" in result else value
 
 
+def _half_value(results: dict, half: str, name: str) -> str:
+    result = results.get("halves", {}).get(half, {}).get(name)
+    return f"{result['value']:.3f}" if result else "-"
+
+
 def render(results: dict) -> str:
-    """The table: metric, n, value, target; then what was evaluated."""
-    rows = [("metric", "n", "value", "target")]
-    rows += [(name, str(r["n"]), _value(r), _target(name, r["value"])) for name, r in results["metrics"].items()]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join((row[0].ljust(widths[0]), row[1].rjust(widths[1]), row[2].ljust(widths[2]), row[3]))
-             .rstrip() for row in rows]
+    """The table: metric, n, value, each development half's value, target; then what was evaluated."""
+    rows = [("metric", "n", "value", *HALVES, "target")]
+    rows += [(name, str(r["n"]), _value(r), *(_half_value(results, h, name) for h in HALVES),
+              _target(name, r["value"])) for name, r in results["metrics"].items()]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join((row[0].ljust(widths[0]), row[1].rjust(widths[1]),
+                        *(cell.ljust(width) for cell, width in zip(row[2:-1], widths[2:-1])), row[-1])).rstrip()
+             for row in rows]
     lines.insert(1, "-" * len(lines[0]))
     for name, info in results["datasets"].items():
         lines.append(f"{name}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in info.items()))
@@ -237,6 +275,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--limit", type=int, default=None, help="at most N cases per dataset")
     parser.add_argument("--only", type=lambda s: [n for n in s.split(",") if n], default=None,
                         help=f"datasets, comma-separated: {','.join(DATASETS)}")
+    parser.add_argument("--half", choices=HALVES, default=None,
+                        help="only one development half: tune on 'tune', check on 'check' (default: both)")
     parser.add_argument("--json", type=Path, default=None, help="write the full results here")
     parser.add_argument("--model", default=DEFAULT_MODEL, help="spaCy pipeline (default: %(default)s)")
     return parser
@@ -252,7 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _select(args.only)
     except ValueError as error:
         parser.error(str(error))
-    results = run(args.data, jobs=args.jobs, limit=args.limit, only=args.only, model=args.model)
+    results = run(args.data, jobs=args.jobs, limit=args.limit, only=args.only, model=args.model,
+                  half=args.half)
     if not results["datasets"]:
         print(f"stream eval: none of the datasets found under {args.data}; skipped", file=sys.stderr)
         return 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import dataclasses
 
 import orjson
 import pytest
@@ -408,12 +410,39 @@ def test_evaluation_score_regroups_analyses_by_case():
     assert all(i.hit for i in items)
 
 
+def test_evaluation_halves_split_cases_by_a_stable_hash_of_their_id():
+    halves = [harness.half_of(f"row-{i}") for i in range(400)]
+    assert halves == [harness.half_of(f"row-{i}") for i in range(400)]
+    assert 150 < halves.count("tune") < 250 and set(halves) == set(harness.HALVES)
+
+
+def test_evaluation_run_reports_each_half(tmp_path, monkeypatch):
+    gold = {"killed": 1, "injured": 0, "date": "2016-03-03"}
+    cases = [Case("gva", f"i{n}", [Article(f"a{n}", "x")], gold) for n in range(12)]
+    monkeypatch.setattr(harness, "_analyze", lambda name, cs, mapper, progress:
+                        [analysis(article_id=a.id, totals={"killed": int(c.case_id[1:]) % 2}) for c in cs for a in c.articles])
+    monkeypatch.setattr(harness, "_chunk_mapper", lambda jobs, model: contextlib.nullcontext(None))
+    monkeypatch.setitem(harness.DATASETS, "gva", dataclasses.replace(harness.DATASETS["gva"], load=lambda p, l: iter(cases)))
+    (tmp_path / harness.DATASETS["gva"].path).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / harness.DATASETS["gva"].path).write_text("")
+    results = harness.run(tmp_path, only=["gva"])
+    overall = results["metrics"]["gva_killed_exact"]
+    by_half = {h: results["halves"][h]["gva_killed_exact"] for h in harness.HALVES}
+    assert sum(r["n"] for r in by_half.values()) == overall["n"] == 12
+    for half, result in by_half.items():
+        expected = [int(c.case_id[1:]) % 2 for c in cases if harness.half_of(c.case_id) == half]
+        assert result["value"] == pytest.approx(sum(expected) / len(expected))
+    assert "gva_incident_bcubed_f1" in results["halves"]["tune"]
+
+
 def test_evaluation_render_table():
     results = {"metrics": {"acled_killed_exact": {"n": 40, "value": 0.9},
                            "calm_pooled": {"n": 100, "value": 0.05},
                            "gum_sentence_f1": {"n": 9, "value": 0.5, "precision": 0.4, "recall": 0.6667}},
-               "datasets": {"acled": {"cases": 40, "coder_remarks": 3}}, "skipped": {"bbc": "x not found"}}
+               "datasets": {"acled": {"cases": 40, "coder_remarks": 3}}, "skipped": {"bbc": "x not found"},
+               "halves": {"tune": {"acled_killed_exact": {"n": 20, "value": 0.95}}, "check": {}}}
     table = harness.render(results)
+    assert "tune" in table.splitlines()[0] and "0.950" in table
     assert "acled_killed_exact" in table and ">= 0.85 met" in table and "<= 0.02 MISSED" in table
     assert "0.500 (P 0.400 R 0.667)" in table and "coder remarks 3" in table and "bbc: skipped" in table
 
