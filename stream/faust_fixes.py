@@ -28,6 +28,27 @@ compacted, and in at-least-once mode nothing writes transaction markers to them;
 articles.processed, which is compacted), a record beyond the next expected offset is first read
 again from that offset; only if the jump is still there (retention removed the records) is it
 taken as a real gap, so commits never stall on it.
+
+The start-up loss (issue 13: a new deployment's first day; ``tests/integration/test_faults_startup.py``
+forces it by slowing the committed-offset look-ups). On every assignment Faust's recovery resumes the
+input partitions, then awaits ``perform_seek`` (one committed-offset request per partition, about a
+second with 30 partitions), and only then resumes the flow with ``app.flow_control.resume()``, which
+clears the agents' buffers (``clear_on_resume``). The fetch loop runs all along (it was started to
+read the changelogs), so records of the input partitions are handed to the agents during the seek;
+whatever still sits in a buffer at the resume is thrown away. Faust relies on the seek to read those
+again, but (1) a partition the group has no committed offset for is not sought at all (aiokafka's
+``seek_to_committed`` skips it), so it goes on from past the thrown-away records, and (2) records
+handed out after a partition's seek and before the resume are thrown away too. Faust's commit takes
+the first run of consecutive acknowledged offsets, so the records after the lost ones carry the
+committed offset past them. Evidence: ``articles.raw`` partition 6, no committed offset, offset 0
+handed out during the seek, cleared at the resume, offset 1 processed, 53 committed.
+
+The fix: the guard remembers, per partition, where everything handed out since the latest seek must
+be read again from (the offset the seek put it at, or, with no committed offset, the first offset
+handed out since the partition was assigned). When the flow resumes (``resume_flow``, right after the
+buffers were cleared), each partition that handed anything out since then is sought back there before
+the next fetch; the stale rest of a batch already fetched is dropped as above. The cost is a replay of
+the records processed during the seek, with identical event ids (the ledger skips most of them).
 """
 
 from __future__ import annotations
@@ -63,6 +84,8 @@ class PositionGuard:
         self._ours: dict[Hashable, int] = {}  # partition -> number of the latest seek we made (a refetch)
         self._next: dict[Hashable, Optional[int]] = {}  # partition -> next offset to hand out
         self._hole_checked: dict[Hashable, int] = {}  # partition -> offset already read again once
+        self._reread_from: dict[Hashable, int] = {}  # partition -> where a cleared buffer is read again from
+        self._handed_out: set[Hashable] = set()  # partitions that handed records out since that was set
 
     def fetch_began(self) -> int:
         return self._seeks
@@ -74,10 +97,21 @@ class PositionGuard:
         return self._next.get(tp)
 
     def sought(self, tp: Hashable, offset: Optional[int]) -> None:
-        """The partition now reads from ``offset`` (None: from wherever the client's reset puts it)."""
+        """The partition now reads from ``offset`` (None: no committed offset, the client was left where it
+        was; a cleared buffer is then read again from the first record handed out since the assignment)."""
         self._seeks += 1
         self._sought_at[tp] = self._seeks
         self._next[tp] = offset
+        if offset is not None:
+            self._reread_from[tp] = offset
+            self._handed_out.discard(tp)
+
+    def buffers_cleared(self) -> dict[Hashable, int]:
+        """Faust threw away what its agents had not taken yet: each partition that handed records out since
+        its read-again point, and that point. The caller seeks them there (``refetching``)."""
+        cleared = {tp: self._reread_from[tp] for tp in self._handed_out}
+        self._handed_out.clear()
+        return cleared
 
     def refetching(self, tp: Hashable, offset: int) -> None:
         """We sought the partition back to ``offset`` ourselves."""
@@ -89,6 +123,8 @@ class PositionGuard:
         for tp in tps:
             self._next.pop(tp, None)
             self._hole_checked.pop(tp, None)
+            self._reread_from.pop(tp, None)
+            self._handed_out.discard(tp)
 
     def decide(self, tp: Hashable, offset: int, began: int) -> tuple[str, Optional[int]]:
         expected = self._next.get(tp)
@@ -108,6 +144,8 @@ class PositionGuard:
         expected = self._next.get(tp)
         if expected is None or offset >= expected:
             self._next[tp] = offset + 1
+        self._reread_from.setdefault(tp, offset)
+        self._handed_out.add(tp)
 
 
 class GuardedConsumer(faust_aiokafka.Consumer):
@@ -120,6 +158,7 @@ class GuardedConsumer(faust_aiokafka.Consumer):
         super().__init__(*args, **kwargs)
         self._guard = PositionGuard(self.gap_free_topics)
         self._fetch_began = 0
+        self._pending_rereads: dict[TP, int] = {}
 
     def _guarded(self, tp: TP) -> bool:
         return tp.topic in self.guarded_topics
@@ -138,11 +177,25 @@ class GuardedConsumer(faust_aiokafka.Consumer):
 
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:
         self._guard.forget(tp for tp in revoked if self._guarded(tp))
+        for tp in revoked:
+            self._pending_rereads.pop(tp, None)
         await super().on_partitions_revoked(revoked)
+
+    def resume_flow(self) -> None:
+        # Faust calls this right after app.flow_control.resume() cleared the agents' buffers.
+        for tp, offset in self._guard.buffers_cleared().items():
+            log.info("%s[%d]: records handed out before the flow resumed were cleared from the agents' "
+                     "buffers: reading again from %d", tp.topic, tp.partition, offset)
+            self._guard.refetching(tp, offset)  # records of fetches begun before are stale from now on
+            self._pending_rereads[tp] = offset
+        super().resume_flow()
 
     async def _wait_next_records(self, timeout: float) -> Any:
         if not self.flow_active:
             await self.wait(self.can_resume_flow)  # type: ignore[arg-type]
+        while self._pending_rereads:
+            tp, offset = self._pending_rereads.popitem()
+            await self._seek_back(tp, offset)
         self._fetch_began = self._guard.fetch_began()
         return await super()._wait_next_records(timeout)
 
@@ -174,9 +227,14 @@ class GuardedConsumer(faust_aiokafka.Consumer):
         log.info("%s[%d]: offset %d %s: reading again from %d", tp.topic, tp.partition, fetched,
                  "was fetched before the partition's latest seek" if stale else f"jumps past {offset}", offset)
         self._guard.refetching(tp, offset)
+        await self._seek_back(tp, offset)
+
+    async def _seek_back(self, tp: TP, offset: int) -> None:
+        if tp not in self.assignment():
+            return  # revoked meanwhile: its next owner reads it from the committed offset
         try:
             await self._thread.call_thread(self._seek_in_thread, tp, offset)
-        except Exception as exc:  # revoked meanwhile: its next owner reads it from the committed offset
+        except Exception as exc:  # revoked while seeking
             log.warning("%s[%d]: could not seek back to %d: %r", tp.topic, tp.partition, offset, exc)
             return
         self._read_offset[tp] = offset

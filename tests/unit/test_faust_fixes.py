@@ -22,6 +22,42 @@ def test_a_fresh_partition_is_left_to_faust_until_it_is_sought():
     assert guard.next_offset(TP) == 18
 
 
+def test_the_start_up_case_a_partition_without_committed_offset_is_read_again_from_its_first_record():
+    # The measured loss: no committed offset, offset 0 handed out during the recovery's seek, cleared
+    # from the agent's buffer when the flow resumed, offset 1 processed, 0 never read again.
+    guard = PositionGuard(GAP_FREE)
+    began = guard.fetch_began()
+    deliver(guard, [0], began)  # handed out while perform_seek awaits the committed offsets
+    guard.sought(TP, None)  # the group has none: the client is left where it is
+    deliver(guard, [1], guard.fetch_began())
+    assert guard.buffers_cleared() == {TP: 0}
+    guard.refetching(TP, 0)
+    assert guard.decide(TP, 2, began) == (DROP, None)
+    deliver(guard, [0, 1, 2], guard.fetch_began())
+
+
+def test_records_handed_out_between_the_seek_and_the_resume_are_read_again_from_the_committed_offset():
+    guard = PositionGuard(GAP_FREE)
+    guard.sought(TP, 40)
+    deliver(guard, range(40, 45), guard.fetch_began())
+    assert guard.buffers_cleared() == {TP: 40}
+    assert guard.buffers_cleared() == {}  # cleared once: what is handed out after the resume stays
+
+
+def test_a_partition_that_handed_nothing_out_is_not_read_again_when_buffers_are_cleared():
+    guard = PositionGuard(GAP_FREE)
+    guard.sought(TP, 40)
+    guard.sought(("articles.raw", 4), None)
+    assert guard.buffers_cleared() == {}
+
+
+def test_a_revoked_partition_is_not_read_again_when_buffers_are_cleared():
+    guard = PositionGuard(GAP_FREE)
+    deliver(guard, [7, 8], guard.fetch_began())
+    guard.forget([TP])
+    assert guard.buffers_cleared() == {}
+
+
 def test_records_in_order_after_a_seek_are_delivered():
     guard = PositionGuard(GAP_FREE)
     guard.sought(TP, 76)
