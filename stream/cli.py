@@ -380,6 +380,74 @@ def deadletter_replay(reasons, ids, refs, since, everything: bool, dry_run: bool
     sys.exit(1 if sent < len(results) else 0)
 
 
+# -- audit ------------------------------------------------------------------------------
+@main.command()
+@click.option("--partition", "partitions", type=click.IntRange(min=0), multiple=True,
+              help="Only this partition of articles.raw (repeatable).")
+@click.option("--since", help="Only raw records from: an age (30m, 6h, 2d, 1w) or an ISO 8601 time.")
+@click.option("--until", help="Only raw records before: an age or an ISO 8601 time.")
+@click.option("--group", help="The workers' consumer group [default: the worker's, from STREAM_APP_ID].")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="List at most N unaccounted records per partition (all are counted).")
+@click.option("--pending-ok", is_flag=True,
+              help="Exit 0 when the only unaccounted records are pending (not consumed yet).")
+@click.option("--resubmit", is_flag=True,
+              help="Re-send each lost record's original bytes, key and headers to articles.raw.")
+@click.option("--json", "as_json", is_flag=True, help="The whole report as JSON.")
+def audit(partitions, since, until, group, limit: int, pending_ok: bool, resubmit: bool, as_json: bool) -> None:
+    """Account for every record of articles.raw: processed, dead-lettered, lost or pending.
+
+    Lost: behind the group's committed offset with no articles.processed message for its article
+    and no dead letter naming it. Pending: not consumed yet. Exit status 1 when any record is
+    unaccounted for (with --pending-ok: when any is lost).
+    """
+    from datetime import datetime, timezone
+
+    from aiokafka.errors import KafkaConnectionError
+    from rich.progress import Progress
+
+    from stream.audit_render import render
+    from stream.audit_run import run_audit
+    from stream.deadletter import parse_since
+    from stream.kafka_io import TopicMissing, produce
+    from stream.topics import RAW
+
+    settings = _settings()
+    now = datetime.now(timezone.utc)
+    try:
+        bounds = {name: parse_since(value, now).timestamp() if value else None
+                  for name, value in (("since", since), ("until", until))}
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    url = _broker(settings, start=False)
+    with Progress(console=err, transient=True) as progress:
+        tasks: dict[str, int] = {}
+
+        def show(label: str, done: int, total: int) -> None:
+            task = tasks.setdefault(label, progress.add_task(f"reading {label}", total=total))
+            progress.update(task, completed=done, total=total)
+
+        try:
+            report, lost = asyncio.run(run_audit(settings, url, group=group or settings.faust_id,
+                                                 partitions=list(partitions) or None, keep=limit,
+                                                 keep_lost=resubmit, progress=show, **bounds))
+        except TopicMissing as exc:
+            raise click.ClickException(f"{exc}: no worker has created the topics of STREAM_TOPIC_PREFIX="
+                                       f"{settings.topic_prefix!r} on this cluster") from None
+        except KafkaConnectionError as exc:
+            raise click.ClickException(_cannot_connect(settings, url, exc)) from None
+    if as_json:
+        click.echo(orjson.dumps({"totals": report.totals(), "partitions": [r.as_dict() for r in report.reports()]},
+                                option=orjson.OPT_INDENT_2).decode())
+    else:
+        out.print(render(report, settings.topic(RAW)))
+    if resubmit and lost:
+        sent = asyncio.run(produce(settings, url, settings.topic(RAW), lost))
+        err.print(f"re-submitted {sent} lost record(s) to {settings.topic(RAW)} with their original bytes and keys")
+    totals = report.totals()
+    sys.exit(1 if totals["lost"] or (totals["pending"] and not pending_ok) else 0)
+
+
 # -- status -----------------------------------------------------------------------------
 @main.command()
 @click.option("--url", help="The worker's web view [default: http://STREAM_WEB_HOST:STREAM_WEB_PORT].")

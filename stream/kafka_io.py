@@ -191,7 +191,7 @@ async def produce(settings: Settings, broker: str, topic: str, items, on_sent=No
     try:
         pending = []
         for item in items:
-            future = await producer.send(topic, value=item.value, key=item.key)
+            future = await producer.send(topic, value=item.value, key=item.key, headers=getattr(item, "headers", None))
             if on_sent is not None:
                 future.add_done_callback(lambda _f: on_sent())
             pending.append(future)
@@ -243,18 +243,30 @@ async def _partitions(settings: Settings, broker: str, topic: str) -> list[Topic
     return [TopicPartition(topic, p["partition"]) for p in sorted(described["partitions"], key=lambda p: p["partition"])]
 
 
-async def read_topic(settings: Settings, broker: str, topic: str):
-    """Yield every record of ``topic``, oldest first per partition, up to its end when called; then stop."""
-    partitions = await _partitions(settings, broker, topic)
+async def read_topic(settings: Settings, broker: str, topic: str, *, partitions: list[int] | None = None,
+                     since: float | None = None, until: float | None = None, on_ranges=None):
+    """Yield every record of ``topic``, oldest first per partition, up to its end when called; then stop.
+
+    ``partitions``: only these; ``since``/``until``: only records whose Kafka timestamp (seconds) is at or
+    after ``since`` and before ``until`` (found with the time index, so the rest is not read);
+    ``on_ranges``: called with {partition: (first offset, end offset)} before anything is read.
+    """
+    tps = await _partitions(settings, broker, topic)
+    if partitions is not None:
+        unknown = sorted(set(partitions) - {tp.partition for tp in tps})
+        if unknown:
+            raise TopicMissing(f"topic {topic} has no partition {', '.join(map(str, unknown))} (it has {len(tps)})")
+        tps = [tp for tp in tps if tp.partition in partitions]
     consumer = _reader(settings, broker)
     await consumer.start()
     try:
-        consumer.assign(partitions)
-        ends = await consumer.end_offsets(partitions)
-        starts = await consumer.beginning_offsets(partitions)
-        for tp in partitions:
+        consumer.assign(tps)
+        starts, ends = await _time_range(consumer, tps, since, until)
+        if on_ranges is not None:
+            on_ranges({tp.partition: (starts[tp], ends[tp]) for tp in tps})
+        for tp in tps:
             consumer.seek(tp, starts[tp])
-        remaining = {tp for tp in partitions if ends[tp] > starts[tp]}
+        remaining = {tp for tp in tps if ends[tp] > starts[tp]}
         while remaining:
             batch = await consumer.getmany(*remaining, timeout_ms=1000)
             for tp, records in batch.items():
@@ -265,6 +277,18 @@ async def read_topic(settings: Settings, broker: str, topic: str):
             remaining = {tp for tp in remaining if await consumer.position(tp) < ends[tp]}
     finally:
         await consumer.stop()
+
+
+async def _time_range(consumer: AIOKafkaConsumer, tps: list[TopicPartition], since: float | None,
+                      until: float | None) -> tuple[dict, dict]:
+    """Each partition's first offset at or after ``since`` and end before ``until`` (default: the whole log)."""
+    starts, ends = await consumer.beginning_offsets(tps), await consumer.end_offsets(tps)
+    log_ends = dict(ends)
+    for bound, offsets in ((since, starts), (until, ends)):
+        if bound is not None:  # the first record at or after the bound; none: the bound is past the log's end
+            found = await consumer.offsets_for_times({tp: int(bound * 1000) for tp in tps})
+            offsets.update({tp: found[tp].offset if found.get(tp) is not None else log_ends[tp] for tp in tps})
+    return starts, {tp: max(ends[tp], starts[tp]) for tp in tps}
 
 
 async def fetch_record(settings: Settings, broker: str, topic: str, partition: int, offset: int):
@@ -349,3 +373,14 @@ class GroupOffsetReader:
             await admin.close()
         if consumer is not None:
             await consumer.stop()
+
+
+async def committed_offsets(settings: Settings, broker: str, group: str, topic: str) -> dict[int, int]:
+    """The group's committed offset per partition of ``topic``; a partition it has committed nothing on is absent."""
+    admin = await _admin(client_kwargs(settings, broker))
+    try:
+        partitions = [TopicPartition(topic, tp.partition) for tp in await _partitions(settings, broker, topic)]
+        offsets = await admin.list_consumer_group_offsets(group, partitions=partitions)
+    finally:
+        await admin.close()
+    return {tp.partition: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}

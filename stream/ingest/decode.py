@@ -114,14 +114,28 @@ def decode_raw(raw: bytes | None, headers: Mapping | Sequence | None = None, *, 
     if raw is None:
         raise Rejected(Reason.NOT_JSON, "the message has no value (a tombstone?); expected an article object")
     check_size(raw, max_body_bytes)
+    return with_language(article_from_object(_article_object(raw, headers), max_body_bytes=max_body_bytes))
+
+
+def _article_object(raw: bytes, headers: Mapping | Sequence | None) -> dict:
+    """Our article object from a raw value in any accepted format, not yet validated."""
     kind = detect_format(raw, content_type(headers))
     if kind is Format.NEWSML:
-        article = article_from_object(newsml_fields(raw), max_body_bytes=max_body_bytes)
-    elif kind is Format.NINJS:
-        article = article_from_object(ninjs_fields(json_object(raw)), max_body_bytes=max_body_bytes)
-    else:
-        article = decode_article(raw, max_body_bytes=max_body_bytes)
-    return with_language(article)
+        return newsml_fields(raw)
+    if kind is Format.NINJS:
+        return ninjs_fields(json_object(raw))
+    return json_object(raw)
+
+
+def raw_article_id(raw: bytes | None, headers: Mapping | Sequence | None = None) -> str | None:
+    """The id a raw value names (what its article is published under if accepted), without validating the
+    rest; None when it names none it could be accepted under. Cheap: no language identification."""
+    if raw is None:
+        return None
+    try:
+        return _readable_id(_article_object(raw, headers))
+    except Rejected:
+        return None
 
 
 def encode_article(article: Article) -> bytes:
