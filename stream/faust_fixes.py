@@ -140,12 +140,16 @@ class PositionGuard:
             return REFETCH, expected
         return DELIVER, None
 
+    def handing_out(self, tp: Hashable, offset: int) -> None:
+        """The record is being handed to Faust (whose buffers a resume may clear before an agent takes it)."""
+        self._reread_from.setdefault(tp, offset)
+        self._handed_out.add(tp)
+
     def delivered(self, tp: Hashable, offset: int) -> None:
+        """Faust took the record with no seek in between: the partition goes on after it."""
         expected = self._next.get(tp)
         if expected is None or offset >= expected:
             self._next[tp] = offset + 1
-        self._reread_from.setdefault(tp, offset)
-        self._handed_out.add(tp)
 
 
 class GuardedConsumer(faust_aiokafka.Consumer):
@@ -215,6 +219,7 @@ class GuardedConsumer(faust_aiokafka.Consumer):
             if action == DROP:
                 continue
             seeks = self._guard.seek_count(tp)
+            self._guard.handing_out(tp, message.offset)
             yield tp, message
             if self._guard.seek_count(tp) != seeks:
                 # Sought while Faust handed the record over: Faust has just set the read offset to this

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 import pytest
+from aiokafka.partitioner import DefaultPartitioner
 
 from tests.integration.faults import FAST_FAILOVER, account, articles, processed_count, record
 
@@ -32,20 +33,29 @@ def met_the_race(worker) -> bool:
     return RACE_MET in worker.output()
 
 
-def test_faults_startup_new_group_loses_no_record_sent_before_it_started(pipeline):
+def same_partition(sent: dict[str, bytes], partitions: int) -> dict[str, bytes]:
+    """The articles whose ids the producer's default partitioner puts on the same partition as the first one."""
+    choose = DefaultPartitioner()
+    where = {i: choose(i.encode(), list(range(partitions)), list(range(partitions))) for i in sent}
+    first = where[next(iter(sent))]
+    return {i: raw for i, raw in sent.items() if where[i] == first}
+
+
+def test_faults_startup_new_group_loses_no_record_sent_while_it_starts(pipeline):
+    # The issue's first-day state: no committed offset anywhere, articles arriving during the start-up.
     sent = articles("fresh", 400, bad_every=40)
+    worker = pipeline.start_worker(wait=False, **SLOW_SEEK)
     asyncio.run(pipeline.produce(list(sent.values()), keys=[k.encode() for k in sent]))
-    worker = pipeline.start_worker(**SLOW_SEEK)
     tally = asyncio.run(account(pipeline, sent, timeout=180))
     record("startup_new_group", tally, race_met=met_the_race(worker))
-    assert met_the_race(worker), "the start-up did not meet the race: nothing was in the buffers at the resume"
     assert (tally.lost, tally.processed, tally.dead_lettered) == (0, 390, 10)
 
 
 def test_faults_startup_group_with_offsets_on_some_partitions_loses_nothing(pipeline):
-    # a first run commits offsets on one input partition only: its articles all share one key
-    first = articles("early", 10)
-    asyncio.run(pipeline.produce(list(first.values()), keys=[b"one-key"] * len(first)))
+    # A first run commits offsets on one partition of each input topic only: on articles.raw its articles
+    # share one key, and their ids (the key on articles.accepted) go to that same partition.
+    first = same_partition(articles("early", 40), int(pipeline.env["STREAM_PARTITIONS"]))
+    asyncio.run(pipeline.produce(list(first.values()), keys=[next(iter(first)).encode()] * len(first)))
     worker = pipeline.start_worker(**FAST_FAILOVER)
     processed_count(pipeline, len(first))
     worker.stop()
@@ -56,4 +66,4 @@ def test_faults_startup_group_with_offsets_on_some_partitions_loses_nothing(pipe
     tally = asyncio.run(account(pipeline, {**first, **sent}, timeout=180))
     record("startup_offsets_on_some_partitions", tally, race_met=met_the_race(worker))
     assert met_the_race(worker), "the start-up did not meet the race: nothing was in the buffers at the resume"
-    assert (tally.lost, tally.processed, tally.dead_lettered) == (0, 400, 10)
+    assert (tally.lost, tally.processed, tally.dead_lettered) == (0, len(first) + 390, 10)

@@ -1,0 +1,265 @@
+"""A randomized fault campaign: scenarios drawn from seeds, each ending with `stream audit`.
+
+    .venv/bin/python bench/chaos.py --runs 50                 # seeds 1..50, about a minute each
+    .venv/bin/python bench/chaos.py --seeds 7,19 --verbose     # replay chosen seeds exactly
+
+Each seed draws one scenario (``draw``): the consumer group (new, or one that committed offsets on
+one partition of each input topic only, as a deployment's second day or the demo leaves it); when
+the articles are produced (all before the worker starts, while it starts, or after it is ready);
+how many (a backlog of up to 300); one to three workers joining, one of them leaving; a SIGKILL of
+a worker at a random point, then a restart; the broker stopped for a few seconds, or, on a cluster
+of three, one broker killed and restarted; and the committed-offset look-ups slowed (the start-up
+race of issue 13 made wide). The outcome is the audit's: lost records (behind the group's committed
+offset, with no output), and duplicates on `articles.processed`, each checked to be identical to
+its first copy (same event ids). A failing seed prints its scenario and replays with ``--seeds``.
+Scenarios share one broker (a fresh topic prefix, so a fresh group, each) except the three-broker
+ones, which start their own cluster. JSON in bench/results/chaos.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from stream import settings as settings_module  # noqa: E402
+from stream import topics  # noqa: E402
+from stream.audit_run import run_audit  # noqa: E402
+from stream.broker.local import LocalCluster, replication_for  # noqa: E402
+from tests.integration.conftest import Pipeline, new_pipeline, wait_for  # noqa: E402
+from tests.integration.faults import (FAST_FAILOVER, accounted, articles, bad_ids, children,  # noqa: E402
+                                      kill_worker, processed_count)
+from tests.integration.test_faults_startup import SLOW_SEEK, same_partition  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Scenario:
+    seed: int
+    group: str  # "new" | "partial": offsets committed on one partition of each input topic only
+    timing: str  # "before" | "during" | "after": when the articles are produced
+    articles: int
+    workers: int  # 1..3, joining one after the other
+    leave: bool  # one of them stops (SIGTERM) midway
+    kill_at: float | None  # share of the articles processed when a worker is SIGKILLed (then restarted)
+    broker: str  # "steady" | "pause" (stopped for a few seconds) | "kill-one-of-three"
+    slow_seek: bool  # committed-offset look-ups slowed: the start-up race made wide
+    pause_seconds: float
+
+
+def draw(seed: int) -> Scenario:
+    rng = random.Random(seed)
+    workers = rng.choice((1, 1, 2, 3))
+    return Scenario(seed=seed, group=rng.choice(("new", "partial")), timing=rng.choice(("before", "during", "after")),
+                    articles=rng.choice((40, 80, 150, 300)), workers=workers,
+                    leave=workers > 1 and rng.random() < 0.5,
+                    kill_at=rng.choice((None, rng.uniform(0.05, 0.8))),
+                    broker=rng.choices(("steady", "pause", "kill-one-of-three"), weights=(6, 3, 1))[0],
+                    slow_seek=rng.random() < 0.5, pause_seconds=round(rng.uniform(2, 8), 1))
+
+
+class Campaign:
+    """Runs scenarios; keeps one single-broker cluster for those that need no cluster of their own."""
+
+    def __init__(self, home: Path, verbose: bool) -> None:
+        self.home = home
+        self.verbose = verbose
+        self.stack = ExitStack()
+        self._shared: LocalCluster | None = None
+
+    def cluster(self, scenario: Scenario, scenario_stack: ExitStack) -> LocalCluster:
+        """A cluster of three of the scenario's own (stopped with ``scenario_stack``), or the shared broker."""
+        defaults = settings_module.load()
+        if scenario.broker == "kill-one-of-three":
+            cluster = LocalCluster(self.home / f"kafka-{scenario.seed}", cache_dir=defaults.cache_dir,
+                                   maven_repo=defaults.maven_repo, nodes=3, port=0, partitions=2)
+            cluster.start(timeout=180)
+            scenario_stack.callback(cluster.stop, delete=True)
+            return cluster
+        if self._shared is None:
+            self._shared = LocalCluster(self.home / "kafka", cache_dir=defaults.cache_dir,
+                                        maven_repo=defaults.maven_repo, port=0, partitions=2)
+            self._shared.start(timeout=180)
+            self.stack.callback(self._shared.stop, delete=True)
+        return self._shared
+
+    def say(self, text: str) -> None:
+        if self.verbose:
+            print(f"  {text}", flush=True)
+
+    def run(self, scenario: Scenario) -> dict:
+        started = time.monotonic()
+        with ExitStack() as scenario_stack:
+            cluster = self.cluster(scenario, scenario_stack)
+            home = self.home / f"seed-{scenario.seed}"
+            home.mkdir(parents=True, exist_ok=True)
+            pipe = new_pipeline(cluster.url(), home, replication_factor=replication_for(len(cluster.nodes())))
+            try:
+                sent = self._play(scenario, cluster, pipe)
+                outcome = self._outcome(pipe, sent)
+            finally:
+                for worker in pipe.workers:
+                    worker.stop()
+        return {**asdict(scenario), **outcome, "seconds": round(time.monotonic() - started, 1)}
+
+    def _env(self, scenario: Scenario) -> dict:
+        return SLOW_SEEK if scenario.slow_seek else FAST_FAILOVER
+
+    def _play(self, scenario: Scenario, cluster: LocalCluster, pipe: Pipeline) -> dict[str, bytes]:
+        rng = random.Random(scenario.seed * 7919)
+        partitions = int(pipe.env["STREAM_PARTITIONS"])
+        sent: dict[str, bytes] = {}
+        if scenario.group == "partial":
+            first = same_partition(articles(f"s{scenario.seed}-early", 30), partitions)
+            asyncio.run(pipe.produce(list(first.values()), keys=[next(iter(first)).encode()] * len(first)))
+            worker = pipe.start_worker(**FAST_FAILOVER)
+            processed_count(pipe, len(first))
+            worker.stop()
+            pipe.workers.clear()
+            sent.update(first)
+            self.say(f"group committed offsets on one partition per input topic ({len(first)} articles)")
+        batch = articles(f"s{scenario.seed}", scenario.articles, bad_every=50)
+        sent.update(batch)
+        producer = threading.Thread(target=self._produce, args=(pipe, batch, rng.uniform(0.5, 4.0)))
+        if scenario.timing == "before":
+            self._produce(pipe, batch, 0)
+        for n in range(scenario.workers):
+            worker = pipe.start_worker(wait=scenario.timing != "during" and n == 0, **self._env(scenario))
+            if scenario.timing == "during" and n == 0:
+                producer.start()
+            self.say(f"worker {n + 1} started")
+            time.sleep(rng.uniform(0, 3))
+        if scenario.timing == "after":
+            pipe.workers[0].wait_ready()
+            self._produce(pipe, batch, 0)
+        events = [(scenario.kill_at, self._kill), (0.3 if scenario.leave else None, self._leave),
+                  (rng.uniform(0.1, 0.6) if scenario.broker != "steady" else None, self._broker_fault)]
+        for at, action in sorted((e for e in events if e[0] is not None), key=lambda e: e[0]):
+            self._wait_processed(pipe, int(at * scenario.articles))
+            action(scenario, cluster, pipe, rng)
+        if scenario.timing == "during":
+            producer.join()
+        return sent
+
+    def _produce(self, pipe: Pipeline, batch: dict[str, bytes], seconds: float) -> None:
+        """Send ``batch`` keyed by id, spread over ``seconds`` (0: at once)."""
+        items = list(batch.items())
+        chunks = max(1, int(seconds * 4))
+        size = -(-len(items) // chunks)
+        for start in range(0, len(items), size):
+            chunk = items[start:start + size]
+            asyncio.run(pipe.produce([v for _, v in chunk], keys=[k.encode() for k, _ in chunk]))
+            if seconds:
+                time.sleep(seconds / chunks)
+
+    def _wait_processed(self, pipe: Pipeline, count: int) -> None:
+        if count > 0:
+            processed_count(pipe, count, timeout=300)
+
+    def _kill(self, scenario, cluster, pipe, rng) -> None:
+        # a worker whose NLP processes are up (kill_worker checks that they die with it)
+        candidates = wait_for(lambda: [w for w in pipe.workers if w.proc.poll() is None and children(w.proc.pid)],
+                              what="a running worker to kill", timeout=120)
+        kill_worker(rng.choice(candidates))
+        self.say("a worker SIGKILLed; restarting it")
+        pipe.start_worker(wait=False, **self._env(scenario))
+
+    def _leave(self, scenario, cluster, pipe, rng) -> None:
+        running = [w for w in pipe.workers if w.proc.poll() is None]
+        if len(running) > 1:
+            running[-1].stop(signal.SIGTERM)
+            self.say("a worker left the group")
+
+    def _broker_fault(self, scenario, cluster, pipe, rng) -> None:
+        if scenario.broker == "pause":
+            cluster.stop()
+            self.say(f"broker stopped for {scenario.pause_seconds} s")
+            time.sleep(scenario.pause_seconds)
+            cluster.start(timeout=180)
+        else:
+            victim = rng.choice([n.node_id for n in cluster.nodes()])
+            cluster.stop_node(victim, sig=signal.SIGKILL)
+            self.say(f"broker {victim} of 3 SIGKILLed")
+            time.sleep(scenario.pause_seconds)
+            cluster.start(timeout=180)
+
+    def _outcome(self, pipe: Pipeline, sent: dict[str, bytes], timeout: float = 300) -> dict:
+        wanted = set(sent)
+        out = asyncio.run(pipe.read((topics.PROCESSED, topics.DEADLETTER, topics.CASUALTIES, topics.ATTACKS),
+                                    until=lambda r: accounted(r, wanted), timeout=timeout, raise_on_timeout=False))
+        copies = _identical(out[topics.PROCESSED], "article_id")
+        _identical(out[topics.CASUALTIES] + out[topics.ATTACKS], "event_id")
+        settings = pipe.settings()
+        time.sleep(3)  # a commit interval, so the committed offsets have caught up with the outputs
+        audit, _ = asyncio.run(run_audit(settings, pipe.url, group=settings.faust_id))
+        totals = audit.totals()
+        dead = {r.value["article_id"] for r in out[topics.DEADLETTER]}
+        return {"sent": len(sent), "processed": len(set(copies) & wanted), "dead_lettered": len(dead & wanted),
+                "expected_dead": len(bad_ids(sent)), "duplicated": sum(n - 1 for n in copies.values()),
+                "lost": totals["lost"], "pending": totals["pending"],
+                "unaccounted_ids": sorted(wanted - set(copies) - dead)[:20]}
+
+
+def _identical(records: list, key: str) -> Counter:
+    """Copies per key; raises if a replayed copy differs from the first (a replay must repeat, never differ)."""
+    first: dict[str, dict] = {}
+    copies: Counter = Counter()
+    for record in records:
+        k = record.value[key]
+        copies[k] += 1
+        if first.setdefault(k, record.value) != record.value:
+            raise AssertionError(f"a replayed copy of {k} differs from the first")
+    return copies
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10, help="seeds 1..N (with --first, FIRST..FIRST+N-1)")
+    parser.add_argument("--first", type=int, default=1)
+    parser.add_argument("--seeds", type=lambda s: [int(x) for x in s.split(",") if x], default=None,
+                        help="exactly these seeds, comma-separated")
+    parser.add_argument("--verbose", action="store_true", help="say each step of each scenario")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "chaos.json")
+    args = parser.parse_args(argv)
+    seeds = args.seeds or list(range(args.first, args.first + args.runs))
+    results = []
+    with tempfile.TemporaryDirectory(prefix="chaos-") as tmp:
+        campaign = Campaign(Path(tmp), args.verbose)
+        try:
+            for n, seed in enumerate(seeds, 1):
+                scenario = draw(seed)
+                print(f"[{n}/{len(seeds)}] seed {seed}: {json.dumps(asdict(scenario))}", flush=True)
+                result = campaign.run(scenario)
+                results.append(result)
+                verdict = "LOST " + ",".join(result["unaccounted_ids"]) if result["lost"] or result["pending"] else "ok"
+                print(f"    sent {result['sent']} processed {result['processed']} dead-lettered "
+                      f"{result['dead_lettered']} duplicated {result['duplicated']} lost {result['lost']} "
+                      f"pending {result['pending']} in {result['seconds']} s: {verdict}", flush=True)
+                _write(args.out, results)  # after each scenario: a campaign cut short keeps what it measured
+        finally:
+            campaign.stack.close()
+    lost = sum(r["lost"] + r["pending"] for r in results)
+    print(f"{len(results)} scenarios, {sum(r['sent'] for r in results)} articles: {lost} lost, "
+          f"{sum(r['duplicated'] for r in results)} duplicated (identical copies); seeds {seeds[0]}..{seeds[-1]}")
+    return 1 if lost else 0
+
+
+def _write(path: Path, results: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"measured": time.strftime("%Y-%m-%d %H:%M:%S"), "scenarios": results}, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
