@@ -5,10 +5,11 @@ records one by one (``Audit.check``). A raw record is accounted for when ``artic
 holds a message keyed by the article id it names, or a dead letter names it: by its source
 topic, partition and offset (a record rejected at ingest, which may name no id at all), or by its
 article id (an article rejected later, at analysis). Everything else is unaccounted for, and
-split by the consumer group's committed offset on its partition: behind it, the group has moved
-past the record, so it is lost; at or after it, the record is only not consumed yet (pending: a
-stopped or lagging worker). Memory: one 8-byte digest per output article id and dead-letter
-source, and at most ``keep`` unaccounted records per partition in full (all are counted).
+split by the consumer group's committed offset at the stage it reached: on ``articles.accepted``
+where its article is there, else on its ``articles.raw`` partition. Behind that offset, the group
+has moved past the record, so it is lost; at or after it, the record is only not consumed yet
+(pending: a stopped or lagging worker). Memory: one 8-byte digest per output article id and
+dead-letter source, the records with no output, and at most ``keep`` of them per partition listed.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ DEFAULT_KEEP = 1000
 PROCESSED, DEAD_LETTERED, LOST, PENDING = "processed", "dead_lettered", "lost", "pending"
 
 
-def _digest(text: str) -> int:
+def id_digest(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
 
 def _source_digest(topic: str, partition: int, offset: int) -> int:
-    return _digest(f"{topic}\x00{partition}\x00{offset}")
+    return id_digest(f"{topic}\x00{partition}\x00{offset}")
 
 
 @dataclass
@@ -44,7 +45,7 @@ class Outputs:
         """One ``articles.processed`` message (keyed by its article id; a tombstone names none)."""
         article_id = key.decode("utf-8", "replace") if key else _article_id_of(value)
         if article_id and value is not None:
-            self.processed.add(_digest(article_id))
+            self.processed.add(id_digest(article_id))
 
     def add_dead_letter(self, value: bytes | None) -> None:
         try:
@@ -55,7 +56,7 @@ class Outputs:
             self.unreadable_dead_letters += 1
             return
         if isinstance(letter.get("article_id"), str):
-            self.dead_ids.add(_digest(letter["article_id"]))
+            self.dead_ids.add(id_digest(letter["article_id"]))
         source = letter.get("source") or {}
         if {"topic", "partition", "offset"} <= source.keys():
             self.dead_sources.add(_source_digest(source["topic"], source["partition"], source["offset"]))
@@ -103,7 +104,13 @@ class PartitionReport:
 
 
 class Audit:
-    """Checks raw records against ``outputs``; ``committed``: the group's committed offset per partition."""
+    """Checks raw records against ``outputs``; ``committed``: the group's committed offset per raw partition.
+
+    ``check`` counts each record; those with no output wait until ``finish``, which settles them
+    against ``articles.accepted`` where they reached it: past the group's committed offset there, the
+    analysis stage lost them; at or before it, they wait for it (pending). Without that information
+    (``finish()`` alone), the raw partition's committed offset decides.
+    """
 
     def __init__(self, outputs: Outputs, raw_topic: str, committed: Mapping[int, int], keep: int = DEFAULT_KEEP) -> None:
         self.outputs = outputs
@@ -111,17 +118,18 @@ class Audit:
         self.committed = dict(committed)
         self.keep = keep
         self.partitions: dict[int, PartitionReport] = {}
+        self._open: list[tuple[int, int, float | None, str | None]] = []
 
-    def check(self, partition: int, offset: int, article_id: str | None, timestamp: float | None = None) -> str:
-        """Count one raw record and say what became of it (PROCESSED, DEAD_LETTERED, LOST or PENDING).
-        ``article_id``: the id its value names."""
+    def check(self, partition: int, offset: int, article_id: str | None, timestamp: float | None = None) -> str | None:
+        """Count one raw record: PROCESSED or DEAD_LETTERED, or None when it has no output (settled by
+        ``finish``). ``article_id``: the id its value names."""
         report = self.partitions.get(partition)
         if report is None:
             report = self.partitions[partition] = PartitionReport(partition, self.committed.get(partition))
         report.records += 1
         report.first_offset = offset if report.first_offset is None else min(report.first_offset, offset)
         report.last_offset = offset if report.last_offset is None else max(report.last_offset, offset)
-        digest = _digest(article_id) if article_id else None
+        digest = id_digest(article_id) if article_id else None
         if _source_digest(self.raw_topic, partition, offset) in self.outputs.dead_sources:
             status = DEAD_LETTERED
         elif digest is not None and digest in self.outputs.processed:
@@ -129,11 +137,36 @@ class Audit:
         elif digest is not None and digest in self.outputs.dead_ids:
             status = DEAD_LETTERED
         else:
-            status = PENDING if report.committed is None or offset >= report.committed else LOST
-            if len(report.unaccounted) < self.keep:
-                report.unaccounted.append(Unaccounted(partition, offset, timestamp, article_id, status == PENDING))
+            self._open.append((partition, offset, timestamp, article_id))
+            return None
         setattr(report, status, getattr(report, status) + 1)
         return status
+
+    def open_ids(self) -> set[int]:
+        """Digests of the article ids named by records with no output (to look up on articles.accepted)."""
+        return {id_digest(article_id) for _, _, _, article_id in self._open if article_id}
+
+    def finish(self, accepted: Mapping[int, tuple[int, int]] | None = None,
+               accepted_committed: Mapping[int, int] | None = None) -> list[Unaccounted]:
+        """Settle the records with no output; ``accepted``: article id digest -> (partition, offset) of its
+        last copy on articles.accepted, ``accepted_committed``: the group's offsets there. Returns them."""
+        settled = []
+        for partition, offset, timestamp, article_id in self._open:
+            report = self.partitions[partition]
+            at = accepted.get(id_digest(article_id)) if accepted is not None and article_id else None
+            if at is not None:
+                committed = (accepted_committed or {}).get(at[0])
+                pending = committed is None or at[1] >= committed
+            else:
+                pending = report.committed is None or offset >= report.committed
+            status = PENDING if pending else LOST
+            setattr(report, status, getattr(report, status) + 1)
+            record = Unaccounted(partition, offset, timestamp, article_id, pending)
+            if len(report.unaccounted) < self.keep:
+                report.unaccounted.append(record)
+            settled.append(record)
+        self._open.clear()
+        return settled
 
     def reports(self) -> list[PartitionReport]:
         return [self.partitions[p] for p in sorted(self.partitions)]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from stream import topics
-from stream.audit import LOST, Audit, Outputs
+from stream.audit import Audit, Outputs, id_digest
 from stream.ingest.decode import raw_article_id
 from stream.kafka_io import committed_offsets, read_topic
 from stream.settings import Settings
@@ -52,6 +52,18 @@ async def _read(settings: Settings, broker: str, topic: str, handle, progress: P
     progress(label, done, max(done, total))
 
 
+async def _accepted_positions(settings: Settings, broker: str, wanted: set[int], progress: Progress) -> dict:
+    """Where on articles.accepted the wanted article ids (digests) last arrived: digest -> (partition, offset)."""
+    positions: dict[int, tuple[int, int]] = {}
+
+    def note(record) -> None:
+        if record.key and (digest := id_digest(record.key.decode("utf-8", "replace"))) in wanted:
+            positions[digest] = (record.partition, record.offset)
+
+    await _read(settings, broker, settings.topic(topics.ACCEPTED), note, progress, topics.ACCEPTED)
+    return positions
+
+
 async def run_audit(settings: Settings, broker: str, *, group: str, partitions: list[int] | None = None,
                     since: float | None = None, until: float | None = None, keep: int = 1000,
                     keep_lost: bool = False, progress: Progress = lambda *_: None) -> tuple[Audit, list[RawRecord]]:
@@ -61,14 +73,23 @@ async def run_audit(settings: Settings, broker: str, *, group: str, partitions: 
     committed = await committed_offsets(settings, broker, group, raw_topic)
     outputs = await _read_outputs(settings, broker, progress)
     audit = Audit(outputs, raw_topic, committed, keep=keep)
-    lost: list[RawRecord] = []
+    unaccounted: dict[tuple[int, int], RawRecord] = {}
 
     def check(record) -> None:
-        article_id = raw_article_id(record.value, record.headers)
-        status = audit.check(record.partition, record.offset, article_id, record.timestamp / 1000)
-        if keep_lost and status == LOST:
-            lost.append(RawRecord(record.key, record.value, list(record.headers or ())))
+        status = audit.check(record.partition, record.offset, raw_article_id(record.value, record.headers),
+                             record.timestamp / 1000)
+        if keep_lost and status is None:
+            unaccounted[record.partition, record.offset] = RawRecord(record.key, record.value,
+                                                                     list(record.headers or ()))
 
     await _read(settings, broker, raw_topic, check, progress, topics.RAW, partitions=partitions, since=since,
                 until=until)
+    wanted = audit.open_ids()
+    if wanted:  # those that reached the analysis stage are settled by its committed offsets
+        accepted = await _accepted_positions(settings, broker, wanted, progress)
+        settled = audit.finish(accepted, await committed_offsets(settings, broker, group,
+                                                                  settings.topic(topics.ACCEPTED)))
+    else:
+        settled = audit.finish()
+    lost = [unaccounted[u.partition, u.offset] for u in settled if not u.pending and (u.partition, u.offset) in unaccounted]
     return audit, lost

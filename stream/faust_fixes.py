@@ -43,12 +43,18 @@ the first run of consecutive acknowledged offsets, so the records after the lost
 committed offset past them. Evidence: ``articles.raw`` partition 6, no committed offset, offset 0
 handed out during the seek, cleared at the resume, offset 1 processed, 53 committed.
 
-The fix: the guard remembers, per partition, where everything handed out since the latest seek must
-be read again from (the offset the seek put it at, or, with no committed offset, the first offset
-handed out since the partition was assigned). When the flow resumes (``resume_flow``, right after the
-buffers were cleared), each partition that handed anything out since then is sought back there before
-the next fetch; the stale rest of a batch already fetched is dropped as above. The cost is a replay of
-the records processed during the seek, with identical event ids (the ledger skips most of them).
+The fix: the guard remembers, per partition, where everything handed out may have to be read again
+from (the offset the latest seek put it at, or, with no committed offset, the first offset handed out
+since the partition was assigned). When the flow resumes (``resume_flow``, right after the buffers
+were cleared), each partition that handed anything out since the last clear is sought back there
+before the next fetch; the stale rest of a batch already fetched is dropped as above. The cost is a
+replay of the records processed during the seek, with identical event ids (the ledger skips most of
+them). Measured by ``bench/chaos.py`` (seed 2: a worker SIGKILLed and restarted over a backlog with
+slowed offset look-ups): the restarted worker's buffers held 64 records at the resume, all handed out
+before the seek of their partition ended; they were cleared and, the partition being paused because
+its buffer had been full, never fetched again, so the worker stalled with 40 articles unprocessed. A
+buffer Faust clears never reports that it drained, so ``resume_flow`` also puts every partition that
+was paused for a full buffer back among those fetched.
 """
 
 from __future__ import annotations
@@ -102,9 +108,8 @@ class PositionGuard:
         self._seeks += 1
         self._sought_at[tp] = self._seeks
         self._next[tp] = offset
-        if offset is not None:
+        if offset is not None:  # what was handed out before stays marked: it may sit in a buffer yet
             self._reread_from[tp] = offset
-            self._handed_out.discard(tp)
 
     def buffers_cleared(self) -> dict[Hashable, int]:
         """Faust threw away what its agents had not taken yet: each partition that handed records out since
@@ -188,10 +193,17 @@ class GuardedConsumer(faust_aiokafka.Consumer):
     def resume_flow(self) -> None:
         # Faust calls this right after app.flow_control.resume() cleared the agents' buffers.
         for tp, offset in self._guard.buffers_cleared().items():
+            if not self._guarded(tp):
+                continue
             log.info("%s[%d]: records handed out before the flow resumed were cleared from the agents' "
                      "buffers: reading again from %d", tp.topic, tp.partition, offset)
             self._guard.refetching(tp, offset)  # records of fetches begun before are stale from now on
             self._pending_rereads[tp] = offset
+        # A partition whose buffer filled up stopped being fetched until the buffer drains, which an agent's
+        # read of it announces; a cleared buffer announces nothing, so without this it would never be
+        # fetched again (a worker that stalls after a restart over a backlog).
+        for tp in list(self._buffered_partitions):
+            self.on_buffer_drop(tp)
         super().resume_flow()
 
     async def _wait_next_records(self, timeout: float) -> Any:

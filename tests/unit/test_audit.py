@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from stream.audit import DEAD_LETTERED, LOST, PENDING, PROCESSED, Audit, Outputs
+from stream.audit import DEAD_LETTERED, LOST, PENDING, PROCESSED, Audit, Outputs, id_digest
 from stream.ingest.decode import raw_article_id
 
 RAW = "articles.raw"
@@ -37,14 +37,34 @@ def outputs():
     (1, 4, "a-4", PENDING),  # the group has committed nothing on partition 1
     (0, 5, None, LOST),
 ])
-def test_audit_check_says_what_became_of_a_record(outputs, partition, offset, article_id, status):
+def test_audit_says_what_became_of_a_record(outputs, partition, offset, article_id, status):
     audit = Audit(outputs, RAW, committed={0: 10})
-    assert audit.check(partition, offset, article_id) == status
+    found = audit.check(partition, offset, article_id)
+    if status in (PROCESSED, DEAD_LETTERED):
+        assert found == status
+    else:
+        assert found is None and [u.pending for u in audit.finish()] == [status == PENDING]
+        assert audit.totals()[status] == 1
+
+
+@pytest.mark.parametrize("accepted_at,accepted_committed,status", [
+    ((1, 30), {1: 31}, LOST),  # the analysis stage committed past it
+    ((1, 30), {1: 30}, PENDING),  # the analysis stage has not consumed it yet
+    ((1, 30), {}, PENDING),
+])
+def test_audit_a_record_that_reached_articles_accepted_is_settled_by_that_stage(outputs, accepted_at,
+                                                                                accepted_committed, status):
+    audit = Audit(outputs, RAW, committed={0: 10})
+    assert audit.check(0, 4, "a-4") is None
+    assert audit.open_ids() == {id_digest("a-4")}
+    [settled] = audit.finish({id_digest("a-4"): accepted_at}, accepted_committed)
+    assert settled.pending == (status == PENDING)
 
 
 def test_audit_dead_letter_of_another_topic_does_not_account_for_the_raw_record_at_its_offset(outputs):
     audit = Audit(outputs, RAW, committed={1: 100})
-    assert audit.check(1, 40, "a-9") == LOST
+    assert audit.check(1, 40, "a-9") is None
+    assert audit.finish()[0].pending is False
 
 
 def test_audit_reports_count_every_record_and_list_the_first_unaccounted(outputs):
@@ -52,6 +72,7 @@ def test_audit_reports_count_every_record_and_list_the_first_unaccounted(outputs
     for offset in range(5):
         audit.check(0, offset, f"missing-{offset}")
     audit.check(0, 5, "a-1")
+    assert len(audit.finish()) == 5
     [report] = audit.reports()
     assert (report.records, report.processed, report.lost, report.pending) == (6, 1, 5, 0)
     assert [u.offset for u in report.unaccounted] == [0, 1]
@@ -64,7 +85,7 @@ def test_audit_reports_count_every_record_and_list_the_first_unaccounted(outputs
 def test_audit_a_tombstone_on_processed_accounts_for_nothing():
     out = Outputs()
     out.add_processed(b"gone", None)
-    assert Audit(out, RAW, committed={0: 5}).check(0, 1, "gone") == LOST
+    assert Audit(out, RAW, committed={0: 5}).check(0, 1, "gone") is None
 
 
 def test_audit_unreadable_dead_letters_are_counted(outputs):
