@@ -145,8 +145,12 @@ class Store:
             self._migrate()
         except self.dialect.retryable as exc:
             self.close()
-            raise DatabaseUnavailable(f"{self.dialect.describe()}: {type(exc).__name__}: {exc}") from exc
+            raise self._unavailable(exc) from exc
         return self
+
+    def _unavailable(self, exc: BaseException) -> DatabaseUnavailable:
+        detail = " ".join(str(exc).split())  # psycopg's messages run over several lines
+        return DatabaseUnavailable(f"{self.dialect.describe()}: {type(exc).__name__}: {detail}")
 
     def close(self) -> None:
         if self.conn is not None:
@@ -202,7 +206,7 @@ class Store:
         try:
             rows = self._exec("SELECT topic, kafka_partition, next_offset FROM sink_offsets").fetchall()
         except self.dialect.retryable as exc:
-            raise DatabaseUnavailable(f"{self.dialect.describe()}: {type(exc).__name__}: {exc}") from exc
+            raise self._unavailable(exc) from exc
         return {(topic, partition): offset for topic, partition, offset in rows}
 
     def _locked_offset(self, topic: str, partition: int) -> int:
@@ -218,7 +222,7 @@ class Store:
         try:
             return self._transaction(records)
         except self.dialect.retryable as exc:
-            raise DatabaseUnavailable(f"{self.dialect.describe()}: {type(exc).__name__}: {exc}") from exc
+            raise self._unavailable(exc) from exc
         except self.dialect.data_errors as exc:
             log.warning("%s refused a row of this batch (%s): writing it one record at a time",
                         self.dialect.describe(), exc)
@@ -227,7 +231,7 @@ class Store:
             try:
                 counts.add(self._transaction([record]))
             except self.dialect.retryable as exc:
-                raise DatabaseUnavailable(f"{self.dialect.describe()}: {type(exc).__name__}: {exc}") from exc
+                raise self._unavailable(exc) from exc
             except self.dialect.data_errors as exc:
                 counts.add(self._transaction([record], refused=f"the database refused it: {exc}"))
         return counts

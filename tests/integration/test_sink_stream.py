@@ -286,3 +286,32 @@ def test_sink_stream_sigkill_at_six_points_then_restart_gives_identical_tables(f
           f"{ {t: len(r) for t, r in dump(db, url).items()} }")
     assert dump(db, url) == dump(db, reference)
     assert written_offsets(db, url) == total
+
+
+def test_sink_stream_postgres_stopped_for_10s_loses_nothing(fed, postgres_server, tmp_path):
+    pipe, ends = fed
+    total = sum(ends.values())
+    db = Postgres(postgres_server)
+    reference = db.new_database()
+    run_sink(pipe, reference, f"{pipe.prefix}sink-ref-{os.urandom(3).hex()}", tmp_path / "reference.log")
+    url, log = db.new_database(), tmp_path / "outage.log"
+    proc = start_sink(pipe, url, f"{pipe.prefix}sink-outage-{os.urandom(3).hex()}", log, "--batch", "2")
+    try:
+        wait_for(lambda: written_offsets(db, url) >= total // 10, "the sink's first rows", timeout=120, every=0.01)
+        postgres_server.stop()
+        stopped = time.monotonic()
+        time.sleep(10)
+        postgres_server.start()
+        assert proc.poll() is None, f"the sink exited during the outage:\n{log.read_text()[-3000:]}"
+        wait_for(lambda: written_offsets(db, url) == total, "the sink to catch up", timeout=120)
+        caught_up = time.monotonic() - stopped
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+    text = log.read_text()
+    unavailable = [line for line in text.splitlines() if "database unavailable" in line]
+    print(f"\nPostgreSQL stopped 10 s: {len(unavailable)} 'unavailable' line(s), caught up {caught_up:.1f}s after "
+          f"the stop; log lines of the outage:\n" + "\n".join(unavailable[:3]))
+    assert unavailable and "database answers again" in text and "Traceback" not in text
+    assert len(unavailable) <= 8  # one line per retry with back-off, not a flood
+    assert dump(db, url) == dump(db, reference)
