@@ -14,6 +14,7 @@ from rich.console import Console
 from stream import settings as settings_module
 from stream.settings import Settings, SettingsError
 from stream.sink.command import sink as sink_command
+from stream.sink.export_command import export as export_command
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -449,6 +450,7 @@ def demo(web_port: int | None) -> None:
 
 # -- commands in modules of their own -----------------------------------------------------
 main.add_command(sink_command)
+main.add_command(export_command)
 
 if __name__ == "__main__":
     main()
