@@ -65,7 +65,7 @@ async def run_sink(settings: Settings, broker: str, store: Store, *, group: str,
     names = [settings.topic(t) for t in topics_read()]
     consumer = AIOKafkaConsumer(group_id=group, enable_auto_commit=False, auto_offset_reset="earliest",
                                 max_partition_fetch_bytes=settings.max_message_bytes,
-                                fetch_max_bytes=max(settings.max_message_bytes, 50 * 1024 * 1024),
+                                fetch_max_bytes=settings.max_message_bytes,  # what a fetch may hold in memory
                                 **client_kwargs(settings, broker))
     await _with_database(store, lambda: None)
     consumer.subscribe(names, listener=_SeekToStored(consumer, store))

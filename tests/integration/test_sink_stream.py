@@ -315,3 +315,16 @@ def test_sink_stream_postgres_stopped_for_10s_loses_nothing(fed, postgres_server
     assert unavailable and "database answers again" in text and "Traceback" not in text
     assert len(unavailable) <= 8  # one line per retry with back-off, not a flood
     assert dump(db, url) == dump(db, reference)
+
+
+def test_sink_stream_example_consumer_prints_the_current_events(fed):
+    pipe, _ = fed
+    done = subprocess.run([sys.executable, str(Path(__file__).parents[2] / "examples" / "consumer.py"),
+                           bootstrap_servers(pipe.url), "--prefix", pipe.prefix, "--idle", "4"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    events = {}
+    for line in done.stdout.splitlines():
+        event = orjson.loads(line)
+        events[event["event_id"]] = event
+    assert events == current_by_extract()["claims"]
