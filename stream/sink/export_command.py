@@ -49,7 +49,8 @@ def export(url: str, fmt: str, output: str, countries, since, until, types, cert
 
             rows = kept(events(conn, article_index(conn)))
             if fmt == "csv":
-                with (open(output, "w", newline="", encoding="utf-8") if output != "-" else nullcontext(sys.stdout)) as out:
+                text = open(output, "w", newline="", encoding="utf-8") if output != "-" else nullcontext(sys.stdout)
+                with text as out:
                     n = write_csv(rows, out)
             else:
                 with (open(output, "wb") if output != "-" else nullcontext(sys.stdout.buffer)) as out:

@@ -265,12 +265,14 @@ class Store:
             self._reject(record, action.reason)
             counts.rejected += 1
             return
-        if not decide(self._state(action.table, action.key), action):
+        state = self._state(action.table, action.key)
+        if not decide(state, action):
             counts.stale += 1
             return
         if isinstance(action, Upsert):
             self._upsert(action.table, action.row)
-            self._exec("DELETE FROM sink_retired WHERE tbl = ? AND key = ?", (action.table, action.key))
+            if state is not None and not state.live:  # back after its retirement
+                self._exec("DELETE FROM sink_retired WHERE tbl = ? AND key = ?", (action.table, action.key))
         else:
             self._retire(action)
         counts.written[action.table] = counts.written.get(action.table, 0) + 1
@@ -278,12 +280,14 @@ class Store:
     def _state(self, table: str, key: str) -> State | None:
         live = {CASUALTIES: "NOT retracted", ATTACKS: "NOT retracted",
                 INCIDENTS: "status = 'active' AND NOT deleted"}.get(table)
-        row = self._exec(f"SELECT revision FROM {table} WHERE {KEY_FIELD[table]} = ?"
-                         + (f" AND {live}" if live else ""), (key,)).fetchone()
-        if row:
-            return State(row[0], True)
-        retired = self._exec("SELECT revision FROM sink_retired WHERE tbl = ? AND key = ?", (table, key)).fetchone()
-        return State(retired[0], False) if retired else None
+        found = self._exec(f"SELECT revision, 1 FROM {table} WHERE {KEY_FIELD[table]} = ?"
+                           + (f" AND {live}" if live else "")
+                           + " UNION ALL SELECT revision, 0 FROM sink_retired WHERE tbl = ? AND key = ?",
+                           (key, table, key)).fetchall()
+        if not found:
+            return None
+        revision, live_row = max(found, key=lambda r: r[1])  # a live row, else the retirement
+        return State(revision, bool(live_row))
 
     def _upsert(self, table: str, row: dict) -> None:
         marks = {"retracted": False, "retraction_reason": None} if table in (CASUALTIES, ATTACKS) else (

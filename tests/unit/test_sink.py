@@ -236,7 +236,8 @@ def test_sink_store_rejects_keep_reason_and_bytes(database):
 
 def test_sink_store_a_value_the_database_refuses_is_set_aside(database):
     analysis = make_analysis()
-    analysis["casualties"][0]["count"].update(min=2**63 + 5, best=2**63 + 5, max=None)  # valid JSON, no 64-bit signed integer
+    huge = 2**63 + 5  # valid JSON and JSON Schema, but no 64-bit signed integer
+    analysis["casualties"][0]["count"].update(min=huge, best=huge, max=None)
     store = Store(database).open()
     counts = store.write(Feed().messages(revision_messages(analysis, 1)))
     assert counts.rejected == 1 and counts.written[CASUALTIES] == 1
