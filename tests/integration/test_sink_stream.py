@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -328,3 +329,21 @@ def test_sink_stream_example_consumer_prints_the_current_events(fed):
         event = orjson.loads(line)
         events[event["event_id"]] = event
     assert events == current_by_extract()["claims"]
+
+
+def test_sink_stream_two_sinks_in_one_group_share_the_partitions(fed, db, tmp_path):
+    pipe, ends = fed
+    reference = db.new_database()
+    run_sink(pipe, reference, f"{pipe.prefix}sink-ref-{os.urandom(3).hex()}", tmp_path / "reference.log")
+    url, group = db.new_database(), f"{pipe.prefix}sink-pair-{os.urandom(3).hex()}"
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    procs = [start_sink(pipe, url, group, log, "--batch", "2") for log in logs]
+    try:
+        wait_for(lambda: written_offsets(db, url) == sum(ends.values()), "the two sinks to catch up", timeout=180)
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        assert [proc.wait(60) for proc in procs] == [0, 0]
+    held = [int(re.findall(r"assigned (\d+) partition", log.read_text())[-1]) for log in logs]
+    assert sum(held) == len(ends) and min(held) > 0, held  # each held a share at the end
+    assert dump(db, url) == dump(db, reference)
