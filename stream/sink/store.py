@@ -243,14 +243,17 @@ class Store:
             next_offsets = {}
             for tp in sorted({(self.prefix + r.topic, r.partition) for r in records}):
                 next_offsets[tp] = self._locked_offset(*tp)
+            todo = []
             for record in records:
                 tp = (self.prefix + record.topic, record.partition)
                 if record.offset < next_offsets[tp]:
                     counts.replayed += 1
                     continue
                 next_offsets[tp] = record.offset + 1
-                action = Reject(refused) if refused else parse(record.topic, record.key, record.value)
-                self._apply(record, action, counts)
+                todo.append((record, Reject(refused) if refused else parse(record.topic, record.key, record.value)))
+            states = self._states({(a.table, a.key) for _, a in todo if not isinstance(a, Reject)})
+            for record, action in todo:
+                self._apply(record, action, counts, states)
             for (topic, partition), offset in next_offsets.items():
                 self._exec("UPDATE sink_offsets SET next_offset = ? WHERE topic = ? AND kafka_partition = ?",
                            (offset, topic, partition))
@@ -260,12 +263,13 @@ class Store:
             raise
         return counts
 
-    def _apply(self, record: KafkaRecord, action, counts: Counts) -> None:
+    def _apply(self, record: KafkaRecord, action, counts: Counts, states: dict) -> None:
+        """Apply one action by the ordering rule; ``states`` (table, key) -> State is kept current."""
         if isinstance(action, Reject):
             self._reject(record, action.reason)
             counts.rejected += 1
             return
-        state = self._state(action.table, action.key)
+        state = states.get((action.table, action.key))
         if not decide(state, action):
             counts.stale += 1
             return
@@ -273,21 +277,29 @@ class Store:
             self._upsert(action.table, action.row)
             if state is not None and not state.live:  # back after its retirement
                 self._exec("DELETE FROM sink_retired WHERE tbl = ? AND key = ?", (action.table, action.key))
+            states[action.table, action.key] = State(action.revision, True)
         else:
             self._retire(action)
+            states[action.table, action.key] = None if action.revision is None else State(action.revision, False)
         counts.written[action.table] = counts.written.get(action.table, 0) + 1
 
-    def _state(self, table: str, key: str) -> State | None:
-        live = {CASUALTIES: "NOT retracted", ATTACKS: "NOT retracted",
-                INCIDENTS: "status = 'active' AND NOT deleted"}.get(table)
-        found = self._exec(f"SELECT revision, 1 FROM {table} WHERE {KEY_FIELD[table]} = ?"
-                           + (f" AND {live}" if live else "")
-                           + " UNION ALL SELECT revision, 0 FROM sink_retired WHERE tbl = ? AND key = ?",
-                           (key, table, key)).fetchall()
-        if not found:
-            return None
-        revision, live_row = max(found, key=lambda r: r[1])  # a live row, else the retirement
-        return State(revision, bool(live_row))
+    def _states(self, keys: set[tuple[str, str]], chunk: int = 400) -> dict[tuple[str, str], State]:
+        """What the tables hold for these keys, read in a few statements: the revision of a live row, else of
+        the key's retirement."""
+        states: dict[tuple[str, str], State] = {}
+        for table in {t for t, _ in keys}:
+            wanted = sorted(k for t, k in keys if t == table)
+            live = {CASUALTIES: " AND NOT retracted", ATTACKS: " AND NOT retracted",
+                    INCIDENTS: " AND status = 'active' AND NOT deleted"}.get(table, "")
+            for start in range(0, len(wanted), chunk):
+                part = wanted[start:start + chunk]
+                marks = ", ".join("?" for _ in part)
+                found = self._exec(f"SELECT {KEY_FIELD[table]}, revision, 1 FROM {table} WHERE {KEY_FIELD[table]} "
+                                   f"IN ({marks}){live} UNION ALL SELECT key, revision, 0 FROM sink_retired "
+                                   f"WHERE tbl = ? AND key IN ({marks})", [*part, table, *part]).fetchall()
+                for key, revision, live_row in sorted(found, key=lambda r: r[2]):  # a live row wins
+                    states[table, key] = State(revision, bool(live_row))
+        return states
 
     def _upsert(self, table: str, row: dict) -> None:
         marks = {"retracted": False, "retraction_reason": None} if table in (CASUALTIES, ATTACKS) else (

@@ -277,3 +277,15 @@ def test_sink_store_sqlite_readers_see_committed_rows_only(tmp_path):
     store.write(Feed().messages(revision_messages(make_analysis(), 1)))
     reader = sqlite3.connect(tmp_path / "sink.db")
     assert reader.execute("SELECT count(*) FROM casualties").fetchone()[0] == 2
+
+
+def test_sink_store_one_batch_or_many_give_the_same_tables(database, tmp_path):
+    first = revision_messages(make_analysis(), 1)
+    stream = first + revision_messages(revised(make_analysis()), 2, [first[1].value["event_id"]]) + first
+    together = Store(database).open()
+    together.write(Feed().messages(stream))
+    apart = Store(f"sqlite:///{tmp_path / 'apart.db'}").open()
+    for record in Feed().messages(stream):
+        apart.write([record])
+    assert {t: rows(together, t) for t in COLUMNS} == {t: rows(apart, t) for t in COLUMNS}
+    assert len(rows(together, CASUALTIES)) == 1
