@@ -63,11 +63,11 @@ async def run_sink(settings: Settings, broker: str, store: Store, *, group: str,
                    stop: asyncio.Event, idle_exit: float | None = None) -> Counts:
     """Consume until ``stop`` is set (or, with ``idle_exit``, after that many seconds with nothing new)."""
     names = [settings.topic(t) for t in topics_read()]
+    await _with_database(store, lambda: None)  # tables created or migrated before anything is read
     consumer = AIOKafkaConsumer(group_id=group, enable_auto_commit=False, auto_offset_reset="earliest",
                                 max_partition_fetch_bytes=settings.max_message_bytes,
                                 fetch_max_bytes=settings.max_message_bytes,  # what a fetch may hold in memory
                                 **client_kwargs(settings, broker))
-    await _with_database(store, lambda: None)
     consumer.subscribe(names, listener=_SeekToStored(consumer, store))
     await consumer.start()
     total, reported, idle_since = Counts(), time.monotonic(), time.monotonic()

@@ -59,6 +59,7 @@ class _Dialect:
     name = "sqlite"
     types = {"text": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "INTEGER", "json": "TEXT", "bytes": "BLOB"}
     lock = ""
+    migration_lock = ""  # BEGIN IMMEDIATE already makes one sink at a time migrate
     retryable: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
     data_errors: tuple[type[BaseException], ...] = (sqlite3.DatabaseError, OverflowError)
 
@@ -91,6 +92,8 @@ class _Postgres(_Dialect):
     types = {"text": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION", "bool": "BOOLEAN", "json": "JSONB",
              "bytes": "BYTEA"}
     lock = " FOR UPDATE"
+    # Sinks starting together would race in CREATE TABLE IF NOT EXISTS (a duplicate key in pg_type): one at a time.
+    migration_lock = "SELECT pg_advisory_xact_lock(7243101)"
 
     def __init__(self, url: str):
         import psycopg
@@ -169,6 +172,8 @@ class Store:
     def _migrate(self) -> None:
         self.dialect.begin(self.conn)
         try:
+            if self.dialect.migration_lock:
+                self._exec(self.dialect.migration_lock)
             self._exec("CREATE TABLE IF NOT EXISTS sink_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
             meta = dict(self._exec("SELECT name, value FROM sink_meta").fetchall())
             version = int(meta.get("table_version", 0))

@@ -289,3 +289,11 @@ def test_sink_store_one_batch_or_many_give_the_same_tables(database, tmp_path):
         apart.write([record])
     assert {t: rows(together, t) for t in COLUMNS} == {t: rows(apart, t) for t in COLUMNS}
     assert len(rows(together, CASUALTIES)) == 1
+
+
+def test_sink_store_sinks_starting_together_create_the_tables_once(database):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        stores = list(pool.map(lambda _: Store(database).open(), range(4)))
+    assert [s.table_version() for s in stores] == [TABLE_VERSION] * 4
