@@ -246,6 +246,9 @@ async def finish_batch(batch: Batch, stream) -> None:
     for outcome in done:
         runtime.metrics.published(outcome.processed, produced_at=batch.origin[id(outcome.article)].message.timestamp)
         runtime.recent.add(outcome.processed)
+    for outcome in outcomes:
+        if outcome.outdated:
+            log.info("skipped %r as outdated: %s", outcome.article.id, outcome.why)
     duplicates = batch.duplicates + sum(o.duplicate for o in outcomes)
     runtime.metrics.batch(len(batch.events), nlp_seconds, duplicates)
     _log_batch(done, duplicates, len(batch.events), nlp_seconds, batch.started)

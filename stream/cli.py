@@ -13,6 +13,8 @@ from rich.console import Console
 
 from stream import settings as settings_module
 from stream.settings import Settings, SettingsError
+from stream.sink.command import sink as sink_command
+from stream.sink.export_command import export as export_command
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -513,6 +515,10 @@ def demo(web_port: int | None) -> None:
 
     run_demo(_settings(), web_port, err, out)
 
+
+# -- commands in modules of their own -----------------------------------------------------
+main.add_command(sink_command)
+main.add_command(export_command)
 
 if __name__ == "__main__":
     main()

@@ -28,11 +28,10 @@ def samples_dir() -> Path:
     return Path(str(resources.files("stream").joinpath("samples")))
 
 
-def _start_worker(settings: Settings, web_port: int, log_path: Path) -> subprocess.Popen:
+def _start(command: list[str], log_path: Path, **env: str) -> subprocess.Popen:
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "STREAM_WEB_PORT": str(web_port)}
     with log_path.open("ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "stream.cli", "worker", "-l", "info"], env=env,
+        return subprocess.Popen([sys.executable, "-m", "stream.cli", *command], env={**os.environ, **env},
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -89,14 +88,19 @@ def run_demo(settings: Settings, web_port: int | None, err: Console, out: Consol
     asyncio.run(ensure_topics(for_local_cluster(settings), url))
     port = web_port or settings.web_port
     log_path = settings.state_dir / "demo-worker.log"
-    worker = _start_worker(settings, port, log_path)
+    worker = _start(["worker", "-l", "info"], log_path, STREAM_WEB_PORT=str(port))
     token_hint = "?token=<STREAM_WEB_TOKEN>" if settings.web_token else ""
     err.print(f"worker started (pid {worker.pid}); dashboard: http://{settings.web_host}:{port}/dashboard{token_hint}")
+    database = f"sqlite:///{settings.state_dir / 'demo-events.db'}"
+    sink = _start(["sink", database], settings.state_dir / "demo-sink.log")
+    err.print(f"sink started: current tables in {database.removeprefix('sqlite:///')} "
+              f"(`stream export {database} -o events.csv`)")
     try:
         asyncio.run(_watch(settings, url, worker, log_path, out, err))
     except KeyboardInterrupt:
         err.print("stopping...")
     finally:
+        _stop(sink)
         _stop(worker)
         if started_broker:
             local_cluster(settings).stop()

@@ -63,8 +63,7 @@ def run_extract(source: str, published_at: str | None, settings: Settings, sink:
                     console.print(f"rejected {outcome.article.id}: {outcome.rejected.reason.value}: "
                                   f"{outcome.rejected.message}", markup=False)
                 elif outcome.outdated:
-                    console.print(f"skipped {outcome.article.id}: version {outcome.article.version} is older than "
-                                  "the version already analysed", markup=False)
+                    console.print(f"skipped {outcome.article.id} as outdated: {outcome.why}", markup=False)
                 elif outcome.duplicate:
                     console.print(f"skipped {outcome.article.id}: an exact re-send of an article already analysed",
                                   markup=False)

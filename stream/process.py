@@ -28,7 +28,8 @@ class Outcome:
     article: Article
     messages: list[Message] = field(default_factory=list)
     duplicate: bool = False
-    outdated: bool = False  # skipped as an older wire version than the one published
+    outdated: bool = False  # skipped as an older text than the one published (see ``why``)
+    why: str = ""
     rejected: Rejected | None = None
     revision: int = 0
 
@@ -81,7 +82,8 @@ class Processor:
             analysis = as_delivered(article, analysis)
             decision = self.ledger.decide(analysis)
             if decision.duplicate:
-                out.append(Outcome(article, duplicate=True, outdated=decision.outdated, revision=decision.revision))
+                out.append(Outcome(article, duplicate=True, outdated=decision.outdated, why=decision.why,
+                                   revision=decision.revision))
                 continue
             try:
                 messages = article_messages(analysis, decision.revision, decision.retractions(analysis),

@@ -1,17 +1,20 @@
-"""`stream demo`, the main job: samples in, events printed, web view up, Ctrl-C stops what it started."""
+"""`stream demo`, the main job: samples in, events printed, web view up, the claims in the demo's SQLite sink,
+Ctrl-C stops what it started."""
 
 from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import free_port
+from tests.integration.conftest import free_port, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -34,6 +37,9 @@ def test_demo_prints_events_and_stops_cleanly(pipeline, tmp_path):
             assert "accounted for" in err.read_text(), err.read_text()
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
                 assert page.status == 200
+            database = Path(pipeline.env["STREAM_STATE_DIR"]) / "demo-events.db"
+            assert str(database) in err.read_text()
+            wait_for(lambda: _casualty_rows(database), "the demo's sink to write the claims", timeout=60)
         finally:
             demo.send_signal(signal.SIGINT)
             try:
@@ -45,3 +51,15 @@ def test_demo_prints_events_and_stops_cleanly(pipeline, tmp_path):
     assert "KILLED" in printed and "AIRSTRIKE" in printed and "DEAD LETTER" in printed and "RETRACTED" in printed
     assert "stopped the worker" in err.read_text()
     assert demo.returncode == 0
+
+
+def _casualty_rows(database: Path) -> int:
+    if not database.exists():
+        return 0
+    conn = sqlite3.connect(database)
+    try:
+        return conn.execute("SELECT count(*) FROM casualties").fetchone()[0]
+    except sqlite3.OperationalError:  # the sink has not created its tables yet
+        return 0
+    finally:
+        conn.close()

@@ -160,3 +160,48 @@ def test_revisions_ledger_remembers_the_version_only_for_wire_items():
     ledger = committed(wire_analysis("3"), analysis(article_id="kaduna-2"))
     assert ledger.store["kaduna-1"]["version"] == "3"
     assert "version" not in ledger.store["kaduna-2"]
+
+
+def timed_analysis(published_at, content_hash):
+    return {**analysis(content_hash), "published_at": published_at}
+
+
+HASH_C = "sha256:" + "c" * 64
+
+
+@pytest.mark.parametrize(("first", "then", "outdated"), [
+    ("2026-11-20T14:05:00Z", "2026-11-20T10:40:00Z", True),  # the older text arrived after its update
+    ("2026-11-20T14:05:00+00:00", "2026-11-20T16:40:00+03:00", True),  # 13:40 UTC: earlier, in another offset
+    ("2026-11-20T10:40:00Z", "2026-11-20T14:05:00Z", False),  # a real update
+    ("2026-11-20T14:05:00Z", "2026-11-20", False),  # a day says nothing of the hour
+    ("2026-11-20T14:05:00", "2026-11-20T14:04:00Z", True),  # no offset: read as UTC
+    (None, "2026-11-20T10:40:00Z", False),
+    ("2026-11-20T14:05:00Z", None, False),
+])
+def test_revisions_earlier_published_at_is_outdated(first, then, outdated):
+    ledger = committed(timed_analysis(first, HASH_A))
+    decision = ledger.decide(timed_analysis(then, HASH_B))
+    assert (decision.duplicate, decision.outdated, decision.revision) == (outdated, outdated, 1 if outdated else 2)
+    assert ("earlier than" in decision.why) is outdated
+
+
+def test_revisions_text_of_an_earlier_revision_is_outdated():
+    ledger = committed(analysis(HASH_A), analysis(HASH_B))  # revision 2 replaced text A
+    decision = ledger.decide(analysis(HASH_A))
+    assert (decision.duplicate, decision.outdated, decision.revision) == (True, True, 2)
+    assert "earlier revision" in decision.why
+    assert ledger.decide(analysis(HASH_C)).revision == 3  # a new text still is a revision
+
+
+def test_revisions_ledger_remembers_a_bounded_number_of_earlier_texts():
+    from stream.revisions import SEEN_HASHES
+
+    ledger = committed(*(analysis(f"sha256:{i:064x}") for i in range(SEEN_HASHES + 5)))
+    seen = ledger.store["kaduna-1"]["seen"]
+    assert len(seen) == SEEN_HASHES and seen[-1] == f"sha256:{SEEN_HASHES + 3:064x}"
+
+
+def test_revisions_published_at_kept_when_a_revision_has_none():
+    ledger = committed(timed_analysis("2026-11-20T14:05:00Z", HASH_A), analysis(HASH_B))
+    assert ledger.store["kaduna-1"]["published_at"] == "2026-11-20T14:05:00Z"
+    assert ledger.decide(timed_analysis("2026-11-20T10:40:00Z", HASH_C)).outdated
