@@ -84,6 +84,7 @@ async def ensure_topics(settings: Settings, broker_url: str) -> list[str]:
         if created:
             log.info("created topics: %s", ", ".join(created))
             await _wait_for_leaders(admin, created)
+            await _wait_for_offsets(settings, broker_url, admin, created)
         if refused:
             raise TopicError("the cluster refused to create topic(s): " + "; ".join(refused))
         return created
@@ -138,6 +139,28 @@ async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str], timeou
             return
         await asyncio.sleep(0.1)
     log.warning("topics %s have no leader after %.0fs", ", ".join(names), timeout)
+
+
+async def _wait_for_offsets(settings: Settings, broker_url: str, admin: AIOKafkaAdminClient, names: list[str],
+                            timeout: float = 30.0) -> None:
+    """New partitions answer offset requests a moment after the metadata names their leader (the leader
+    has not taken the partition over yet): until they do, every consumer logs "Failed fetch offsets ...
+    NotLeaderForPartitionError". Ask them here, quietly, so that a healthy start prints no error line."""
+    tps = [TopicPartition(t["topic"], p["partition"]) for t in await admin.describe_topics(names)
+           for p in t["partitions"]]
+    consumer = AIOKafkaConsumer(group_id=None, enable_auto_commit=False, request_timeout_ms=int(timeout * 1000),
+                                **client_kwargs(settings, broker_url))
+    fetcher_log = logging.getLogger("aiokafka.consumer.fetcher")
+    level = fetcher_log.level
+    fetcher_log.setLevel(logging.CRITICAL)  # its retries while the leaders take over are expected here
+    try:
+        await consumer.start()
+        await asyncio.wait_for(consumer.end_offsets(tps), timeout)
+    except (KafkaError, asyncio.TimeoutError) as exc:
+        log.warning("new topics' partitions did not answer offset requests within %.0fs: %r", timeout, exc)
+    finally:
+        fetcher_log.setLevel(level)
+        await consumer.stop()
 
 
 async def _node_ids(bootstrap: str) -> set[int]:
