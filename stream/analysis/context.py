@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from stream.analysis import lexicon as lx
 from stream.analysis.dates import resolve_time
-from stream.analysis.places import geo_fields, untagged_places
+from stream.analysis.places import Evidence, containers, country_fields, country_name, geo_fields, untagged_places
 from stream.analysis.syntax import (
     ancestors_with_self,
     children,
@@ -45,7 +45,7 @@ class ArticleContext:
     lede_time: dict | None = None  # the date the first sentence gives its story, for undated claims
     violent: bool = True  # some sentence of the article speaks of violence (see has_violence)
     quoting: str | None = None  # "Police said:" ended the last sentence: its quotation follows
-    countries: frozenset[str] = frozenset()  # countries the article's places point to, to choose between namesakes
+    countries: Evidence = Evidence()  # what the article's places, demonyms and groups say of where it is
 
     def is_place(self, ent: Span) -> bool:
         """A place entity, or a name the article tags as a place elsewhere ("Kharkiv officials" as ORG)."""
@@ -317,21 +317,24 @@ def claim_place(
                         (ctx.main_place, "article")):
         if name:
             return {"text": name, "start": None, "end": None, "basis": basis, **_geo(name, ctx)}
-    return None
+    country = ctx.countries.main_country()  # no place named: the country the article's demonyms or groups say
+    return None if country is None else {"text": country_name(country), "start": None, "end": None, "basis": "article",
+                                         **country_fields(country)}
 
 
-def _geo(name: str, ctx: ArticleContext) -> dict:
-    """The place's coordinates and country; if it is not in the gazetteer, the article's one country."""
-    geo = geo_fields(name, ctx.countries)
-    if geo["country_code"] is None and len(ctx.countries) == 1:
-        geo.update(country_code=next(iter(ctx.countries)), resolution="article_country")
+def _geo(name: str, ctx: ArticleContext, around: tuple[str, ...] = ()) -> dict:
+    """The place's location fields; if it is unknown or ambiguous, the country the article is about."""
+    geo = geo_fields(name, ctx.countries, around)
+    country = ctx.countries.main_country()
+    if geo["country_code"] is None and country is not None:
+        geo.update(country_fields(country), candidate_countries=geo["candidate_countries"])
     return geo
 
 
 def _place(ent: Span, ctx: ArticleContext, basis: str) -> dict:
     text = ent.text.removeprefix("the ")
     return {"text": text, "start": ent.start_char + ctx.offset, "end": ent.end_char + ctx.offset, "basis": basis,
-            **_geo(text, ctx)}
+            **_geo(text, ctx, containers(ent.doc.text, ent.start_char, ent.end_char))}
 
 
 def place_mentions(sent: Span, ctx: ArticleContext) -> list[Span]:

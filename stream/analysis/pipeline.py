@@ -18,7 +18,7 @@ from stream.analysis.attacks import attack_claims, killing_attacks
 from stream.analysis.casualties import casualty_claims
 from stream.analysis.cleaning import Block, dateline_places, normalize, segment
 from stream.analysis.context import ArticleContext, has_violence, lede_time, remember, remember_unparsed
-from stream.analysis.entities import article_countries, entity_records, geocode
+from stream.analysis.entities import article_places, entity_records, geocode
 from stream.analysis.ids import assign_event_ids
 from stream.analysis.model import load_model
 from stream.analysis.passes import Block as AnalysedBlock
@@ -98,8 +98,8 @@ class Analyzer:
         dateline = next((b for b in plan.blocks if b.kind == "dateline"), None)
         dateline_names = dateline_places(plan.text[dateline.start:dateline.end]) if dateline else []
         dateline_name = dateline_names[0] if dateline_names else None
-        countries = article_countries(entities, dateline_names)
-        geocode(entities, countries)
+        countries = article_places(entities, dateline_names)
+        geocode(entities, countries, plan.text)
         ctx = ArticleContext(
             offset=0,
             published=article.published_date,
