@@ -339,7 +339,7 @@ def _place(ent: Span, ctx: ArticleContext, basis: str) -> dict:
 
 def place_mentions(sent: Span, ctx: ArticleContext) -> list[Span]:
     """The sentence's places: tagged ones, and towns the tagger missed."""
-    return [e for e in sent.ents if ctx.is_place(e)] + untagged_places(sent)
+    return [e for e in sent.ents if ctx.is_place(e)] + untagged_places(sent, ctx.countries)
 
 
 def remember(sent: Span, ctx: ArticleContext) -> None:

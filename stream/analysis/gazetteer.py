@@ -30,7 +30,7 @@ from pathlib import Path
 
 from stream.analysis import lexicon as lx
 
-VERSION = 2
+VERSION = 3
 MAX_NAME = 120  # characters: no place has a longer name; a longer "name" is not looked up
 _NON_WORD = re.compile(r"[^a-z0-9&]+")
 _ARABIC_ARTICLE = re.compile(r"\b(?:al|el|ar|as|ash|ad|ad|at|az|an|ul|ud) (?=\w)")
@@ -41,7 +41,7 @@ _ADMIN2_KM = 25  # a town further than this from its nearest town of 1,000 does 
 
 # Wire spellings of regions that no source above holds, to the name GeoNames gives the region.
 REGION_ALIASES = {
-    "IN": {"J&K": "Jammu and Kashmir", "Jammu & Kashmir": "Jammu and Kashmir", "JK": "Jammu and Kashmir"},
+    "IN": {"J&K": "Kashmir", "Jammu & Kashmir": "Kashmir", "Jammu and Kashmir": "Kashmir"},
     "PK": {"KP": "Khyber Pakhtunkhwa", "KPK": "Khyber Pakhtunkhwa", "NWFP": "Khyber Pakhtunkhwa",
            "FATA": "Federally Administered Tribal Areas"},
     "SO": {"Jubbada Hoose": "Lower Juba", "Jubbada Dhexe": "Middle Juba", "Shabeellaha Hoose": "Lower Shabeelle",
@@ -104,7 +104,7 @@ class Gazetteer:
         key = normalize(name)
         if not key or len(name) > MAX_NAME:
             return []
-        ids = self.keys.get(key) or self.loose_keys.get(loose(key)) or ()
+        ids = self.keys.get(key) or (self.loose_keys.get(loose(key)) if len(key) >= 4 else None) or ()
         return [self.entry(i, key) for i in (ids if isinstance(ids, tuple) else (ids,))]
 
     def entry(self, i: int, key: str | None = None) -> Entry:

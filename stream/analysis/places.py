@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from stream.analysis import lexicon as lx
-from stream.analysis.gazetteer import MAX_NAME, Entry, gazetteer, normalize
+from stream.analysis.gazetteer import MAX_NAME, Entry, gazetteer, loose, normalize
 
 DOMINANCE = 10  # among equal evidence, the biggest candidate wins only when this many times bigger than the next
 BIG_PLACE = 100_000  # a loose spelling stands on its own only for a place this big
@@ -48,14 +48,24 @@ GROUP_COUNTRIES = {
     "FARC": "CO", "ELN": "CO", "Pakistani Taliban": "PK", "Arakan Army": "MM", "Syrian Democratic Forces": "SY",
     "Hayat Tahrir al-Sham": "SY", "YPG": "SY", "Free Syrian Army": "SY", "Kataib Hezbollah": "IQ",
 }
+# Groups and forces lexicon.ACTOR_ALIASES does not name, by the names wire copy uses.
+MORE_GROUPS = {
+    "LNA": "LY", "Libyan National Army": "LY", "GNA": "LY", "Government of National Accord": "LY", "AQAP": "YE",
+    "SSPDF": "SS", "SPLA-IO": "SS", "SPLM-IO": "SS", "MILF": "PH", "NPA": "PH", "New People's Army": "PH",
+    "Abu Sayyaf": "PH", "TTP": "PK", "BLA": "PK", "CJNG": "MX", "Tatmadaw": "MM", "ISGS": "NE", "ISWAP": "NG",
+    "Ambazonian": "CM", "Amhara Fano": "ET", "TPLF": "ET", "OLA": "ET", "Anti-Balaka": "CF", "FACA": "CF",
+    "Mai-Mai": "CD", "Raia Mutomboki": "CD", "ISCAP": "CD", "Ahlu Sunnah Wa-Jama": "MZ",
+}
 
-_ARMED_ALIASES = {**lx.ACTOR_ALIASES, **lx.ARMED_GROUP_NAMES}
+_GROUPS = {loose(normalize(alias)): GROUP_COUNTRIES[name]
+           for alias, name in {**lx.ACTOR_ALIASES, **lx.ARMED_GROUP_NAMES}.items() if name in GROUP_COUNTRIES} | {
+    loose(normalize(alias)): code for alias, code in MORE_GROUPS.items()}
 
 
 def group_country(name: str) -> str | None:
-    """The home country of a named armed group or state force ("al-Shabaab" -> SO), if known."""
-    canonical = _ARMED_ALIASES.get(name.lower().removeprefix("the ").replace("\u2019", "'"))
-    return GROUP_COUNTRIES.get(canonical) if canonical else None
+    """The home country of a named armed group or state force ("al-Shabaab", "Al Shabab" -> SO), if known."""
+    key = normalize(name)
+    return _GROUPS.get(loose(key)) if len(key) >= 3 else None
 
 
 @dataclass(frozen=True)
@@ -107,7 +117,8 @@ def resolve(name: str, evidence: Evidence = Evidence(), containers: tuple[str, .
     """The place ``name`` stands for, given what contains it in the text and what the article says."""
     if not name or len(name) > MAX_NAME or not normalize(name):
         return Resolution(None, None, "not a place name" if name else "no name")
-    return _resolve(name.strip(), evidence, tuple(containers[:3]))
+    name, *inner = [part.strip() for part in name.split(",") if part.strip()] or [""]
+    return _resolve(name, evidence, tuple([*inner, *containers][:3]))  # "Chihuahua, Chihuahua"
 
 
 @lru_cache(maxsize=8192)
@@ -120,7 +131,13 @@ def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Reso
     scored = sorted(((_score(e, evidence, around, feature), e) for e in entries),
                     key=lambda se: (se[0], _KIND_RANK[se[1].kind], se[1].population), reverse=True)
     best_score, best = scored[0]
-    if loose_only and best_score <= 0 and best.population < BIG_PLACE:
+    if around and all(c.country_code != best.country_code for c in around):
+        return _by_container(around)  # a place the gazetteer lacks, in the region the text names
+    main = evidence.main_country()
+    if best_score <= 0 and main not in (None, best.country_code) and best.population < BIG_PLACE:
+        return Resolution(None, None, f"only a small namesake in {best.country_code}; the article is about {main}",
+                          tuple(sorted({e.country_code for e in entries})))
+    if loose_only and best_score <= 0 and best.population < BIG_PLACE and best.kind != "admin1":
         return Resolution(None, None, f"only a loose spelling of {best.name} ({best.country_code})",
                           tuple(sorted({e.country_code for e in entries})))
     rivals = [e for s, e in scored[1:] if s == best_score and not _within(e, best) and not _within(best, e)
@@ -133,7 +150,8 @@ def _candidates(name: str) -> tuple[list[Entry], bool, str | None]:
     spelling matched, and the feature word's kind."""
     g = gazetteer()
     bare, feature = split_feature(name)
-    for attempt in (name, bare) if feature is not None else (name,):
+    undirected = _LEADING_DIRECTION.sub("", bare)
+    for attempt in dict.fromkeys((name, bare, undirected)):  # "Northern Iraq" is Iraq; "North Kivu" stays
         key = normalize(attempt)
         exact = g.keys.get(key)
         entries = g.candidates(attempt)
@@ -217,12 +235,14 @@ def _by_container(around: list[Entry]) -> Resolution | None:
 
 
 # -- the text around a name ----------------------------------------------------------------------
-_DIRECTION = r"(?:(?:far|extreme)[- ])?(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+_DIRECTION = (r"(?:(?:far|extreme)[- ])?(?:north|south|east|west|central|north-?east|north-?west|south-?east|"
+              r"south-?west|rural)(?:ern)?(?:\s+(?:countryside|outskirts|suburbs)\s+of)?")
 _CONNECTOR = re.compile(
     r"(?:\s+(?:" + "|".join(sorted(_FEATURES, key=len, reverse=True)) + r"))?"
     r"\s*(?:,|\(|\bin\b|\bof\b|['\u2019]s\b)\s*(?:the\s+)?(?:" + _DIRECTION + r"\s+)?", re.I)
-_NAME = re.compile(r"[A-Z][\w&.\u2019'-]*(?:[ -](?:[A-Z][\w&.\u2019'-]*|al|el|de|du|des|la|le|and|&))*")
-_POSSESSOR = re.compile(r"([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)['\u2019]s\s+(?:" + _DIRECTION + r"\s+)?$")
+_NAME = re.compile(r"[A-Z][\w&\u2019'-]*(?:[ -](?:[A-Z][\w&\u2019'-]*|al|el|de|du|des|la|le|and|&))*")
+_POSSESSOR = re.compile(r"([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)['\u2019]s\s+(?:" + _DIRECTION + r"\s+)?$")
+_LEADING_DIRECTION = re.compile(r"^(?:" + _DIRECTION + r")\s+", re.I)
 WINDOW = 120  # characters of the text around a name read for containers
 
 
@@ -321,29 +341,52 @@ def _name_like(token) -> bool:
     return token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.is_title)
 
 
-def untagged_places(sent) -> list:
-    """Towns the entity tagger missed ("In Kharkiv on Tuesday", "Kharkiv regional officials"): proper-noun
-    runs after a locative preposition, or modifying a noun, that name one town of some size."""
+def untagged_places(sent, evidence: Evidence = Evidence()) -> list:
+    """Places the entity tagger missed or took for a group or person ("In Kharkiv on Tuesday", "Kharkiv
+    regional officials", "near Opytne, Donetsk", "in Ar-Raqqa"): proper-noun runs after a locative
+    preposition that the gazetteer places (a town of some size, a region, or a place the text's containers or
+    the article's countries vouch for), or modifying a noun and naming a big town."""
     found = []
     i = sent.start
     while i < sent.end:
-        token = sent.doc[i]
-        if not _name_like(token) or token.ent_type_ in _NOT_PLACES or token.ent_type_ in ("GPE", "LOC", "FAC"):
+        span = _name_run(sent, i)
+        if span is None:
             i += 1
             continue
-        j = i
-        while j + 1 < sent.end and not sent.doc[j + 1].ent_type_ and (_name_like(sent.doc[j + 1]) or (
-                sent.doc[j + 1].text == "-" and j + 2 < sent.end and _name_like(sent.doc[j + 2]))):
-            j += 1  # "Ar-Raqqa" is three tokens
-        span = sent.doc[i:j + 1]
         root = span.root
         after_preposition = root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE
-        modifier = root.dep_ in ("compound", "nmod", "poss")  # "Kharkiv regional officials", "Kharkiv's districts"
-        if after_preposition or modifier:
-            hit = resolve(span.text)
-            big = MIN_UNTAGGED_POPULATION * (1 if after_preposition else 2)
-            if hit.entry is not None and hit.entry.kind == "town" and hit.entry.population >= big:
-                found.append(span)
-        i = j + 1
+        modifier = root.dep_ in ("compound", "nmod", "poss") and not span[0].ent_type_
+        if (after_preposition or modifier) and _untagged_place(span, after_preposition, evidence):
+            found.append(span)
+        i = span.end
     return found
 
+
+def _name_run(sent, i: int):
+    """The name starting at token ``i``: an ORG or PERSON entity as tagged, or a run of proper nouns
+    ("Ar-Raqqa" is three tokens); None if none starts there."""
+    token = sent.doc[i]
+    if token.ent_type_ in ("ORG", "PERSON") and token.ent_iob_ == "B":
+        ent = next(e for e in sent.ents if e.start == i)
+        return ent if group_country(ent.text) is None and ent.text.lower() not in lx.ACTOR_ALIASES else None
+    if not _name_like(token) or token.ent_type_:
+        return None
+    j = i
+    while j + 1 < sent.end and not sent.doc[j + 1].ent_type_ and (_name_like(sent.doc[j + 1]) or (
+            sent.doc[j + 1].text == "-" and j + 2 < sent.end and _name_like(sent.doc[j + 2]))):
+        j += 1
+    return sent.doc[i:j + 1]
+
+
+def _untagged_place(span, after_preposition: bool, evidence: Evidence) -> bool:
+    around = containers(span.doc.text, span.start_char, span.end_char) if after_preposition else ()
+    hit = resolve(span.text, evidence, around)
+    entry = hit.entry
+    if entry is None:
+        return False
+    if not after_preposition:
+        return entry.kind == "town" and entry.population >= 2 * MIN_UNTAGGED_POPULATION
+    vouched = hit.how == "container" or evidence.weight(entry.country_code) > 0 or any(
+        r.entry is not None and r.entry.country_code == entry.country_code for r in map(resolve, around))
+    return entry.kind in ("admin1", "admin2") or entry.population >= MIN_UNTAGGED_POPULATION or vouched or (
+        hit.how == "unique")  # the only place of that name in the world
