@@ -46,6 +46,7 @@ class ArticleContext:
     violent: bool = True  # some sentence of the article speaks of violence (see has_violence)
     quoting: str | None = None  # "Police said:" ended the last sentence: its quotation follows
     countries: Evidence = Evidence()  # what the article's places, demonyms and groups say of where it is
+    geocoded: dict | None = None  # place name -> its entity's location fields (read with the text around it)
 
     def is_place(self, ent: Span) -> bool:
         """A place entity, or a name the article tags as a place elsewhere ("Kharkiv officials" as ORG)."""
@@ -325,6 +326,8 @@ def claim_place(
 def _geo(name: str, ctx: ArticleContext, around: tuple[str, ...] = ()) -> dict:
     """The place's location fields; if it is unknown or ambiguous, the country the article is about."""
     geo = geo_fields(name, ctx.countries, around)
+    if geo["country_code"] is None and name in (ctx.geocoded or {}):
+        geo = dict(ctx.geocoded[name])  # "Zainapora" alone, placed where the text said "Zainapora town (Shopian, J&K)"
     country = ctx.countries.main_country()
     if geo["country_code"] is None and country is not None:
         geo.update(country_fields(country), candidate_countries=geo["candidate_countries"])

@@ -69,7 +69,7 @@ def article_places(entities: list[dict], dateline_places: list[str]) -> Evidence
     """What the article's places, nationality adjectives ("Somali army") and armed groups say of its country."""
     return article_evidence([e["text"] for e in entities if e["label"] in PLACE_LABELS],
                             [e["text"] for e in entities if e["label"] == "NORP"],
-                            [e["text"] for e in entities if e["label"] in ("ORG", "NORP")], dateline_places)
+                            [e["text"] for e in entities if e["label"] not in PLACE_LABELS], dateline_places)
 
 
 def geocode(entities: list[dict], evidence: Evidence, text: str) -> None:

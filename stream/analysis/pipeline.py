@@ -19,6 +19,7 @@ from stream.analysis.casualties import casualty_claims
 from stream.analysis.cleaning import Block, dateline_places, normalize, segment
 from stream.analysis.context import ArticleContext, has_violence, lede_time, remember, remember_unparsed
 from stream.analysis.entities import article_places, entity_records, geocode
+from stream.analysis.places import LOCATION_FIELDS
 from stream.analysis.ids import assign_event_ids
 from stream.analysis.model import load_model
 from stream.analysis.passes import Block as AnalysedBlock
@@ -106,6 +107,7 @@ class Analyzer:
             historical_days=self.historical_days,
             dateline_place=dateline_name,
             countries=countries,
+            geocoded=_geocoded(entities),
             main_place=_main_place(entities),
             place_names=frozenset(e["text"] for e in entities if e["label"] in ("GPE", "LOC", "FAC")),
             violent=any(has_violence(s.parsed if s.parsed is not None else s.span) for _, s, _ in story),
@@ -164,6 +166,15 @@ def _dateline(text: str, block: Block | None, place: str | None) -> dict | None:
     if block is None:
         return None
     return {"text": text[block.start:block.end], "start": block.start, "end": block.end, "place": place}
+
+
+def _geocoded(entities: list[dict]) -> dict[str, dict]:
+    """Each place name's location fields from its first resolved mention, for later bare mentions."""
+    found: dict[str, dict] = {}
+    for e in entities:
+        if e["country_code"] and e["label"] in ("GPE", "LOC", "FAC"):
+            found.setdefault(e["text"], {k: e[k] for k in LOCATION_FIELDS})
+    return found
 
 
 def _main_place(entities: list[dict]) -> str | None:

@@ -124,7 +124,9 @@ def resolve(name: str, evidence: Evidence = Evidence(), containers: tuple[str, .
 @lru_cache(maxsize=8192)
 def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Resolution:
     name = lx.US_STATE_ABBREVIATIONS.get(name, name)
-    around = [r.entry for r in (_resolve(c, evidence, ()) for c in containers) if r.entry is not None]
+    # each container is read inside the ones after it: "Mayafulka (Baydhaba, Bay)"
+    around = [r.entry for r in (_resolve(c, evidence, containers[k + 1:]) for k, c in enumerate(containers))
+              if r.entry is not None]
     entries, loose_only, feature = _candidates(name)
     if not entries:
         return _by_container(around) or Resolution(None, None, "not in the gazetteer")
@@ -266,6 +268,8 @@ def containers(text: str, start: int, end: int) -> tuple[str, ...]:
 
 
 # -- fields ----------------------------------------------------------------------------------------------
+LOCATION_FIELDS = ("country_code", "admin1_code", "admin1_name", "admin2_name", "town", "geonameid", "latitude",
+                   "longitude", "precision", "resolution", "candidate_countries")
 EMPTY = {"country_code": None, "admin1_code": None, "admin1_name": None, "admin2_name": None, "town": None,
          "geonameid": None, "latitude": None, "longitude": None, "precision": None, "resolution": None}
 
@@ -331,7 +335,7 @@ def article_evidence(places: Iterable[str], adjectives: Iterable[str] = (), grou
 
 # -- towns the tagger missed ----------------------------------------------------------------------------
 _LOCATIVE = {"in", "near", "at", "outside", "inside", "into", "from", "around", "across", "to", "towards", "toward",
-             "on"}
+             "on", "between"}
 _NOT_PLACES = {"PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 MIN_UNTAGGED_POPULATION = 50_000
 
@@ -354,7 +358,8 @@ def untagged_places(sent, evidence: Evidence = Evidence()) -> list:
             i += 1
             continue
         root = span.root
-        after_preposition = root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE
+        named = root.head if root.dep_ == "compound" and root.head.lower_ in _FEATURES else root  # "Kolofata town"
+        after_preposition = named.dep_ == "pobj" and named.head.lower_ in _LOCATIVE
         modifier = root.dep_ in ("compound", "nmod", "poss") and not span[0].ent_type_
         if (after_preposition or modifier) and _untagged_place(span, after_preposition, evidence):
             found.append(span)
