@@ -237,7 +237,7 @@ def _gva_state(case_id: str, analysis: dict, gold: dict) -> list[Outcome]:
     if claim is None or "admin1_code" not in (claim["location"] or {"admin1_code": None}):
         return []
     place = claim["location"] or {}
-    right = place.get("country_code") == "US" and place.get("admin1_code") == gold["state_code"]
+    right = place.get("country_code") == "US" and place.get("admin1_code") == f"US.{gold['state_code']}"
     return [check("gva_state", right, f"{case_id}/{analysis['article_id']}", gold, place, [analysis])]
 
 
