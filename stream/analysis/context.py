@@ -13,7 +13,8 @@ from spacy.tokens import Span, Token
 
 from stream.analysis import lexicon as lx
 from stream.analysis.dates import resolve_time
-from stream.analysis.places import Evidence, containers, country_fields, country_name, geo_fields, untagged_places
+from stream.analysis.places import (Evidence, containers, country_fields, country_name, geo_fields, is_feature_word,
+                                    untagged_places)
 from stream.analysis.syntax import (
     ancestors_with_self,
     children,
@@ -303,7 +304,8 @@ def claim_place(
             source_place = source_place or ent  # "Gaza health officials": where the source speaks for
             continue
         preferred = any(in_span(ent.root, s) for s in prefer)
-        modifier = ent.root.dep_ in ("compound", "amod", "nmod", "npadvmod") and ent.root.head.ent_type_ not in PLACE_LABELS
+        modifier = ent.root.dep_ in ("compound", "amod", "nmod", "npadvmod") and ent.root.head.ent_type_ not in PLACE_LABELS \
+            and not is_feature_word(ent.root.head.lower_)  # "Bali Doogle village" is a place
         if modifier and not preferred and ent.root.head is not trigger:
             continue
         score = distance(ent.root, trigger) - (3 if preferred else 0)

@@ -105,6 +105,11 @@ class Resolution:
     candidates: tuple[str, ...] = field(default=())  # the candidates' countries, when unresolved
 
 
+def is_feature_word(word: str) -> bool:
+    """"village", "district", "province": a word that says what kind of place the name before it is."""
+    return word.lower() in _FEATURES
+
+
 def split_feature(name: str) -> tuple[str, str | None]:
     """"Kaduna State" -> ("Kaduna", "admin1"); "Bama town" -> ("Bama", "town"); no feature word: kind None."""
     match = _FEATURE_SUFFIX.search(name)
@@ -130,8 +135,13 @@ def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Reso
     entries, loose_only, feature = _candidates(name)
     if not entries:
         return _by_container(around) or Resolution(None, None, "not in the gazetteer")
+    if loose_only:  # a loose spelling with nothing for it: only a region or a big place
+        entries = [e for e in entries if e.kind != "town" or e.population >= BIG_PLACE
+                   or _score(e, evidence, around, feature) > 0] or entries
+    regions = [e for e in entries if e.kind != "town"]
     scored = sorted(((_score(e, evidence, around, feature), e) for e in entries),
-                    key=lambda se: (se[0], _KIND_RANK[se[1].kind], se[1].population), reverse=True)
+                    key=lambda se: (se[0], _preferred(se[1], regions), _KIND_RANK[se[1].kind], se[1].population),
+                    reverse=True)
     best_score, best = scored[0]
     if around and all(c.country_code != best.country_code for c in around):
         return _by_container(around)  # a place the gazetteer lacks, in the region the text names
@@ -145,6 +155,12 @@ def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Reso
     rivals = [e for s, e in scored[1:] if s == best_score and not _within(e, best) and not _within(best, e)
               and not (best.kind == "town" and e.kind != "town" and e.country_code == best.country_code)]
     return _decide(best, best_score, rivals, len(entries))
+
+
+def _preferred(entry: Entry, regions: list[Entry]) -> bool:
+    """A name's own bearer before a town that only lists it among its other names ("Illinois" is the state,
+    not a town in Missouri once called so), unless that town lies in the region of the name ("Ar-Raqqa")."""
+    return entry.own_name or entry.kind != "town" or any(_within(entry, r) for r in regions)
 
 
 def _candidates(name: str) -> tuple[list[Entry], bool, str | None]:
@@ -206,9 +222,10 @@ def _decide(best: Entry, score: int, rivals: list[Entry], count: int) -> Resolut
         how = "country" if best.kind == "country" else "region" if best.kind != "town" and count == 1 else (
             "unique" if count == 1 or score <= 0 else "context")
         return Resolution(best, how, _why(best, score))
-    biggest = max(r.population for r in rivals)
-    if best.population >= DOMINANCE * max(biggest, 1):
-        return Resolution(best, "largest", f"{best.name} is over {DOMINANCE} times bigger than its namesakes")
+    top = max([best, *rivals], key=lambda e: e.population)
+    others = [e for e in [best, *rivals] if e is not top and not _within(e, top)]
+    if top.population >= DOMINANCE * max((e.population for e in others), default=1):
+        return Resolution(top, "largest", f"{top.name} is over {DOMINANCE} times bigger than its namesakes")
     countries = {best.country_code, *(r.country_code for r in rivals)}
     if len(countries) > 1:
         return Resolution(None, None, "namesakes in several countries and nothing to choose",
@@ -242,7 +259,8 @@ _DIRECTION = (r"(?:(?:far|extreme)[- ])?(?:north|south|east|west|central|north-?
 _CONNECTOR = re.compile(
     r"(?:\s+(?:" + "|".join(sorted(_FEATURES, key=len, reverse=True)) + r"))?"
     r"\s*(?:,|\(|\bin\b|\bof\b|['\u2019]s\b)\s*(?:the\s+)?(?:" + _DIRECTION + r"\s+)?", re.I)
-_NAME = re.compile(r"[A-Z][\w&\u2019'-]*(?:[ -](?:[A-Z][\w&\u2019'-]*|al|el|de|du|des|la|le|and|&))*")
+_WORD = r"[A-Z](?:[\w&-]|['\u2019](?!s\b))*"  # "Dar'a", not "Faso's"
+_NAME = re.compile(_WORD + r"(?:[ -](?:" + _WORD + r"|al|el|de|du|des|la|le|and|&))*")
 _POSSESSOR = re.compile(r"([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)['\u2019]s\s+(?:" + _DIRECTION + r"\s+)?$")
 _LEADING_DIRECTION = re.compile(r"^(?:" + _DIRECTION + r")\s+", re.I)
 WINDOW = 120  # characters of the text around a name read for containers
@@ -282,7 +300,8 @@ def fields(resolution: Resolution) -> dict:
     return {"country_code": entry.country_code, "admin1_code": entry.admin1_code, "admin1_name": entry.admin1_name,
             "admin2_name": entry.admin2_name, "town": entry.name if entry.kind == "town" else None,
             "geonameid": entry.geonameid, "latitude": entry.latitude, "longitude": entry.longitude,
-            "precision": PRECISION[entry.kind], "resolution": resolution.how, "candidate_countries": []}
+            "precision": max(PRECISION[entry.kind], 2) if resolution.how == "container" else PRECISION[entry.kind],
+            "resolution": resolution.how, "candidate_countries": []}
 
 
 def geo_fields(name: str | None, context: Iterable[str] | Evidence = (), around: tuple[str, ...] = ()) -> dict:
