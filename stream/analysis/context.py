@@ -13,8 +13,8 @@ from spacy.tokens import Span, Token
 
 from stream.analysis import lexicon as lx
 from stream.analysis.dates import resolve_time
-from stream.analysis.places import (Evidence, containers, country_fields, country_name, geo_fields, is_feature_word,
-                                    untagged_places)
+from stream.analysis.places import (Evidence, containers, country_fields, country_name, geo_fields, is_country,
+                                    is_feature_word, untagged_places)
 from stream.analysis.syntax import (
     ancestors_with_self,
     children,
@@ -308,7 +308,7 @@ def claim_place(
             and not is_feature_word(ent.root.head.lower_)  # "Bali Doogle village" is a place
         if modifier and not preferred and ent.root.head is not trigger:
             continue
-        score = distance(ent.root, trigger) - (3 if preferred else 0)
+        score = distance(ent.root, trigger) - (3 if preferred else 0) + (3 if is_country(ent.text) else 0)
         if best is None or score < best[0]:
             best = (score, ent)
     if best is not None:

@@ -30,13 +30,17 @@ from pathlib import Path
 
 from stream.analysis import lexicon as lx
 
-VERSION = 3
+VERSION = 4
 MAX_NAME = 120  # characters: no place has a longer name; a longer "name" is not looked up
 _NON_WORD = re.compile(r"[^a-z0-9&]+")
 _ARABIC_ARTICLE = re.compile(r"\b(?:al|el|ar|as|ash|ad|ad|at|az|an|ul|ud) (?=\w)")
 _DOUBLE = re.compile(r"([a-z])\1+")
 _FINAL_H = re.compile(r"(?<=[aeiou])h\b")
 _VOWELS = re.compile(r"[aeiouy]")
+# "Muhafazat al Hudaydah", "Wilayat-e Baghlan", "Departamento de Vichada": the region without its kind
+_ADMIN_WORDS = re.compile(r"^(?:muhafazat|mohafazat|wilayat-e|wilayat|velayat-e|ostan-e|provincia de|province de|"
+                          r"province of|departamento de|departement de|departement du|region de|etat de|estado de)\s+",
+                          re.I)
 _ADMIN2_KM = 25  # a town further than this from its nearest town of 1,000 does not take that one's district
 
 # Wire spellings of regions that no source above holds, to the name GeoNames gives the region.
@@ -273,6 +277,7 @@ def build() -> dict:
             continue
         lat, lon = _centre([(t["latitude"], t["longitude"]) for t in group])
         spellings = [name, *(iso_names.get(code, ()) if kind == "admin1" else ())]
+        spellings += [_ADMIN_WORDS.sub("", s) for s in spellings]
         b.add(kind, name, code[:2], code, district, None, lat, lon, sum(int(t["population"]) for t in group), spellings)
     demonyms = {normalize(w): by_name.get({"DR Congo": "Democratic Republic of the Congo"}.get(n, n))
                 for w, n in lx.DEMONYMS.items()}

@@ -110,6 +110,11 @@ def is_feature_word(word: str) -> bool:
     return word.lower() in _FEATURES
 
 
+def is_country(name: str) -> bool:
+    """A country's name ("Azerbaijan"): a sentence's town or region is more precisely where it happened."""
+    return resolve(name).how == "country"
+
+
 def split_feature(name: str) -> tuple[str, str | None]:
     """"Kaduna State" -> ("Kaduna", "admin1"); "Bama town" -> ("Bama", "town"); no feature word: kind None."""
     match = _FEATURE_SUFFIX.search(name)
@@ -143,7 +148,7 @@ def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Reso
                     key=lambda se: (se[0], _preferred(se[1], regions), _KIND_RANK[se[1].kind], se[1].population),
                     reverse=True)
     best_score, best = scored[0]
-    if around and all(c.country_code != best.country_code for c in around):
+    if around and not any(_agrees(best, c) for c in around):
         return _by_container(around)  # a place the gazetteer lacks, in the region the text names
     main = evidence.main_country()
     if best_score <= 0 and main not in (None, best.country_code) and best.population < BIG_PLACE:
@@ -155,6 +160,14 @@ def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Reso
     rivals = [e for s, e in scored[1:] if s == best_score and not _within(e, best) and not _within(best, e)
               and not (best.kind == "town" and e.kind != "town" and e.country_code == best.country_code)]
     return _decide(best, best_score, rivals, len(entries))
+
+
+def _agrees(entry: Entry, container: Entry) -> bool:
+    """The entry may lie in the container: same country, and same region when the container names one."""
+    if entry.country_code != container.country_code:
+        return False
+    return container.kind in ("country", "town") or container.admin1_code is None or entry.admin1_code in (
+        None, container.admin1_code)
 
 
 def _preferred(entry: Entry, regions: list[Entry]) -> bool:

@@ -181,7 +181,8 @@ def _acled_violent_place(case_id: str, analyses: list[dict], gold: dict) -> list
            check("acled_violent_within_50km", near, case_id, gold, place, analyses)]
     if "admin1_code" in place:
         region = gold_admin1(expected, gold["admin1"], gold["latitude"], gold["longitude"])
-        right = code == expected and place["admin1_code"] is not None and place["admin1_code"] == region
+        right = code == expected and place["admin1_code"] is not None and (
+            place["admin1_code"] == region or same_region(place.get("admin1_name"), gold["admin1"], region))
         out.append(check("acled_violent_admin1", right, case_id, gold | {"admin1_code": region}, place, analyses))
     return out
 
@@ -192,6 +193,17 @@ def gold_admin1(country: str, name: str, latitude: float, longitude: float) -> s
     from stream.analysis.gazetteer import gazetteer
 
     return gazetteer().admin1_code(country, name, latitude, longitude)
+
+
+def same_region(name: str | None, acled_name: str, code: str | None) -> bool:
+    """The claim's region has ACLED's name, or the name of the region ACLED's point is in, spelt loosely
+    ("Idlib" and "Idleb"; GeoNames lists some regions under two codes)."""
+    from stream.analysis.gazetteer import gazetteer, loose, normalize
+
+    if not name:
+        return False
+    names = {acled_name, gazetteer().admin1_names.get(code or "", "")}
+    return loose(normalize(name)) in {loose(normalize(n)) for n in names if n}
 
 
 def score_acled(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]:
