@@ -38,6 +38,7 @@ class ArticleContext:
     published: date | None
     historical_days: int
     dateline_place: str | None = None
+    dateline_containers: tuple[str, ...] = ()  # "COLUMBUS, Ohio": the dateline's state or country
     main_place: str | None = None
     last_source: str | None = None  # last named attribution, for pronouns
     last_actor: str | None = None  # last organisation or group subject, for "it"
@@ -319,7 +320,8 @@ def claim_place(
     for name, basis in ((ctx.last_place, "previous_sentence"), (ctx.dateline_place, "dateline"),
                         (ctx.main_place, "article")):
         if name:
-            return {"text": name, "start": None, "end": None, "basis": basis, **_geo(name, ctx)}
+            around = ctx.dateline_containers if name == ctx.dateline_place else ()
+            return {"text": name, "start": None, "end": None, "basis": basis, **_geo(name, ctx, around)}
     country = ctx.countries.main_country()  # no place named: the country the article's demonyms or groups say
     return None if country is None else {"text": country_name(country), "start": None, "end": None, "basis": "article",
                                          **country_fields(country)}

@@ -106,6 +106,7 @@ class Analyzer:
             published=article.published_date,
             historical_days=self.historical_days,
             dateline_place=dateline_name,
+            dateline_containers=tuple(dateline_names[1:]),
             countries=countries,
             geocoded=_geocoded(entities),
             main_place=_main_place(entities),

@@ -157,9 +157,9 @@ def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Reso
     if loose_only and best_score <= 0 and best.population < BIG_PLACE and best.kind != "admin1":
         return Resolution(None, None, f"only a loose spelling of {best.name} ({best.country_code})",
                           tuple(sorted({e.country_code for e in entries})))
-    rivals = [e for s, e in scored[1:] if s == best_score and not _within(e, best) and not _within(best, e)
-              and not (best.kind == "town" and e.kind != "town" and e.country_code == best.country_code)]
-    return _decide(best, best_score, rivals, len(entries))
+    equals = [e for s, e in scored[1:] if s == best_score and not _within(e, best) and not _within(best, e)]
+    rivals = [e for e in equals if not (best.kind == "town" and e.kind != "town" and e.country_code == best.country_code)]
+    return _decide(best, best_score, rivals, equals, len(entries))
 
 
 def _agrees(entry: Entry, container: Entry) -> bool:
@@ -230,15 +230,17 @@ def _within(inner: Entry, outer: Entry) -> bool:
             and abs(inner.latitude - outer.latitude) < 0.25 and abs(inner.longitude - outer.longitude) < 0.25)
 
 
-def _decide(best: Entry, score: int, rivals: list[Entry], count: int) -> Resolution:
+def _decide(best: Entry, score: int, rivals: list[Entry], equals: list[Entry], count: int) -> Resolution:
+    """``rivals``: other candidates as good as ``best``; ``equals`` also the regions of its country that bear
+    its name (a town named after its region is the town, unless the region is ten times bigger: "Oregon")."""
+    top = max([best, *equals], key=lambda e: e.population)
+    others = [e for e in [best, *rivals] if e is not top and not _within(e, top)]
+    if (rivals or top is not best) and top.population >= DOMINANCE * max((e.population for e in others), default=1):
+        return Resolution(top, "largest", f"{top.name} is over {DOMINANCE} times bigger than its namesakes")
     if not rivals:
         how = "country" if best.kind == "country" else "region" if best.kind != "town" and count == 1 else (
             "unique" if count == 1 or score <= 0 else "context")
         return Resolution(best, how, _why(best, score))
-    top = max([best, *rivals], key=lambda e: e.population)
-    others = [e for e in [best, *rivals] if e is not top and not _within(e, top)]
-    if top.population >= DOMINANCE * max((e.population for e in others), default=1):
-        return Resolution(top, "largest", f"{top.name} is over {DOMINANCE} times bigger than its namesakes")
     countries = {best.country_code, *(r.country_code for r in rivals)}
     if len(countries) > 1:
         return Resolution(None, None, "namesakes in several countries and nothing to choose",
@@ -361,8 +363,11 @@ def article_evidence(places: Iterable[str], adjectives: Iterable[str] = (), grou
     for name in groups:
         if code := group_country(name):
             weights[code] += 1
-    lines = {r.entry.country_code for r in map(resolve, dateline) if r.entry is not None}
-    return Evidence(tuple(sorted(weights.items())), frozenset(regions), frozenset(lines))
+    dateline = list(dateline)
+    lines = [resolve(name, Evidence(), tuple(dateline[k + 1:])) for k, name in enumerate(dateline)]
+    regions |= {r.entry.admin1_code for r in lines if r.entry is not None and r.entry.admin1_code}
+    return Evidence(tuple(sorted(weights.items())), frozenset(regions),
+                    frozenset(r.entry.country_code for r in lines if r.entry is not None))
 
 
 # -- towns the tagger missed ----------------------------------------------------------------------------
