@@ -47,6 +47,11 @@ TARGETS: dict[str, tuple[str, float]] = {
     "gva_incident_bcubed_f1": (">=", 0.90),
     "gva_incident_bcubed_f1_multi": (">=", 0.80),
     "gva_incident_killed_exact": (">=", 0.80),
+    "acled_violent_country": (">=", 0.95),
+    "acled_violent_admin1": (">=", 0.85),
+    "acled_violent_within_50km": (">=", 0.60),
+    "acled_violent_country_missing": ("<=", 0.03),
+    "gva_state": (">=", 0.95),
 }
 
 # Regression gates on the full data (no --limit): a minimum, or a maximum for the rates where
