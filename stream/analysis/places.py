@@ -184,10 +184,10 @@ def _candidates(name: str) -> tuple[list[Entry], bool, str | None]:
     undirected = _LEADING_DIRECTION.sub("", bare)
     for attempt in dict.fromkeys((name, bare, undirected)):  # "Northern Iraq" is Iraq; "North Kivu" stays
         key = normalize(attempt)
-        exact = g.keys.get(key)
+        exact = g.ids(key)
         entries = g.candidates(attempt)
         if entries:
-            return _own_names_first(entries), exact is None, feature
+            return _own_names_first(entries), not exact, feature
     return [], False, feature
 
 

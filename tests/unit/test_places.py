@@ -167,4 +167,4 @@ def test_places_loose_keys_meet_transliterations(a, b):
 def test_places_cache_file_is_versioned(tmp_path, monkeypatch):
     monkeypatch.setenv("STREAM_CACHE_DIR", str(tmp_path))
     path = gz.cache_path()
-    assert path.parent == tmp_path and f"-v{gz.VERSION}-" in path.name and path.suffix == ".json"
+    assert path.parent == tmp_path and f"-v{gz.VERSION}-" in path.name and path.suffix == ".sqlite"
