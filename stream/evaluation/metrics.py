@@ -66,8 +66,8 @@ Item = Outcome | Counts
 
 
 def lower_is_better(metric: str) -> bool:
-    """False-positive rates: calm-news alarms and ``*_fp*`` shares."""
-    return metric.startswith("calm_") or "_fp" in metric
+    """False-positive rates: calm-news alarms and ``*_fp*`` shares; ``*_missing`` shares (nothing found)."""
+    return metric.startswith("calm_") or "_fp" in metric or metric.endswith("_missing")
 
 
 # --- reading an analysis ------------------------------------------------------------------
@@ -167,6 +167,45 @@ def _acled_place(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome
     return out
 
 
+ACLED_VIOLENT_TYPES = frozenset({"Battles", "Violence against civilians", "Explosions/Remote violence"})
+
+
+def _acled_violent_place(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]:
+    """Where the lead claim of a violent row happened, against ACLED's coding; a row with no claim has no place."""
+    place = (anchor_claim(analyses[0], None) or {}).get("location") or {}
+    code, expected = (place.get("country_code") or "").upper(), iso2(gold["iso3"])
+    near = place.get("latitude") is not None and place.get("longitude") is not None and haversine_km(
+        place["latitude"], place["longitude"], gold["latitude"], gold["longitude"]) <= 50
+    out = [check("acled_violent_country", code == expected, case_id, gold, place, analyses),
+           alarm("acled_violent_country_missing", not code, case_id, gold, place, analyses),
+           check("acled_violent_within_50km", near, case_id, gold, place, analyses)]
+    if "admin1_code" in place:
+        region = gold_admin1(expected, gold["admin1"], gold["latitude"], gold["longitude"])
+        right = code == expected and place["admin1_code"] is not None and (
+            place["admin1_code"] == region or same_region(place.get("admin1_name"), gold["admin1"], region))
+        out.append(check("acled_violent_admin1", right, case_id, gold | {"admin1_code": region}, place, analyses))
+    return out
+
+
+def gold_admin1(country: str, name: str, latitude: float, longitude: float) -> str | None:
+    """ACLED's admin1 as our gazetteer's code: the region of that name in the country, else the region of the
+    gazetteer's town nearest ACLED's coordinates (ACLED spells some regions its own way)."""
+    from stream.analysis.gazetteer import gazetteer
+
+    return gazetteer().admin1_code(country, name, latitude, longitude)
+
+
+def same_region(name: str | None, acled_name: str, code: str | None) -> bool:
+    """The claim's region has ACLED's name, or the name of the region ACLED's point is in, spelt loosely
+    ("Idlib" and "Idleb"; GeoNames lists some regions under two codes)."""
+    from stream.analysis.gazetteer import gazetteer, loose, normalize
+
+    if not name:
+        return False
+    names = {acled_name, gazetteer().admin1_names.get(code or "", "")}
+    return loose(normalize(name)) in {loose(normalize(n)) for n in names if n}
+
+
 def score_acled(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]:
     killed, fatalities = total(analyses[0], "killed"), gold["fatalities"]
     out = []
@@ -182,6 +221,8 @@ def score_acled(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]
         out.append(check("acled_attack_type", bool(types & allowed), case_id, gold, sorted(types), analyses))
     if fatalities > 0 or allowed:
         out += _acled_time(case_id, analyses, gold) + _acled_place(case_id, analyses, gold)
+    if gold["event_type"] in ACLED_VIOLENT_TYPES:
+        out += _acled_violent_place(case_id, analyses, gold)
     return out
 
 
@@ -202,8 +243,18 @@ def score_bbc(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]:
 
 # --- GVA, FA-KES ----------------------------------------------------------------------------
 
+def _gva_state(case_id: str, analysis: dict, gold: dict) -> list[Outcome]:
+    """The lead claim of a US article is placed in the incident's state (articles with a claim)."""
+    claim = anchor_claim(analysis, None)
+    if claim is None or "admin1_code" not in (claim["location"] or {"admin1_code": None}):
+        return []
+    place = claim["location"] or {}
+    right = place.get("country_code") == "US" and place.get("admin1_code") == f"US.{gold['state_code']}"
+    return [check("gva_state", right, f"{case_id}/{analysis['article_id']}", gold, place, [analysis])]
+
+
 def score_gva(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]:
-    out = []
+    out = [outcome for a in analyses for outcome in _gva_state(case_id, a, gold)]
     for status in ("killed", "injured"):
         if gold[status] <= 0:
             continue

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from datetime import date, timedelta
 
-from stream.analysis.places import gazetteer
+from stream.analysis.places import likely_country
 from stream.analysis.totals import STATUSES
 
 NOT_AN_INCIDENT = {"other_incident", "historical", "background", "negated", "hypothetical", "denied"}
@@ -164,7 +164,7 @@ def _country_guess(entities: list[dict]) -> str | None:
     named = Counter(name for e in entities if e["label"] in _GUESS_LABELS and not e.get("country_code")
                     for name in _place_words(e["text"]))
     for name, _ in named.most_common():
-        if country := gazetteer().likely_country(name):
+        if country := likely_country(name):
             return country
     return None
 

@@ -97,7 +97,7 @@ def test_evaluation_epoch_is_iso_utc():
 
 def test_evaluation_gva_loader_groups_articles_by_incident(tmp_path):
     path = write_jsonl(tmp_path / "gva.jsonl", [
-        {"incident_id": "7", "date": "March 3, 2016", "num_killed": 1, "num_injured": 2, "articles": [
+        {"incident_id": "7", "date": "March 3, 2016", "state": "Ohio", "num_killed": 1, "num_injured": 2, "articles": [
             {"doc_id": "d1", "title": "Man shot", "dct": "2016-03-04", "content": "A man was shot dead."},
             {"doc_id": "d2", "title": "Empty", "dct": "2016-03-05", "content": "  "}]},
         {"incident_id": "8", "date": "May 1, 2016", "num_killed": 0, "num_injured": 0,
@@ -106,7 +106,7 @@ def test_evaluation_gva_loader_groups_articles_by_incident(tmp_path):
     [case] = datasets.load_gva(path)
     assert case.case_id == "7" and [a.id for a in case.articles] == ["d1"]
     assert case.articles[0].published_at == "2016-03-04" and case.articles[0].title == "Man shot"
-    assert case.gold == {"killed": 1, "injured": 2, "date": "2016-03-03"}
+    assert case.gold == {"killed": 1, "injured": 2, "date": "2016-03-03", "state": "Ohio", "state_code": "OH"}
 
 
 def test_evaluation_fakes_loader_sums_killed_and_replaces_bad_bytes(tmp_path):
@@ -210,8 +210,8 @@ def values(scorer, cases):
     return {name: (r["n"], r["value"]) for name, r in metrics.aggregate(items).items()}
 
 
-def acled_gold(fatalities, sub_event_type="Armed clash", remark=False):
-    return {"fatalities": fatalities, "sub_event_type": sub_event_type, "coder_remark": remark,
+def acled_gold(fatalities, sub_event_type="Armed clash", remark=False, event_type="Protests"):
+    return {"fatalities": fatalities, "event_type": event_type, "sub_event_type": sub_event_type, "coder_remark": remark,
             "event_date": "2021-02-03", "location": "Port Vell", "admin1": "North", "admin2": "Lakeside",
             "admin3": "", "country": "Chad", "iso3": "TCD", "latitude": 10.0, "longitude": 20.0}
 
@@ -252,6 +252,37 @@ def acled_gold(fatalities, sub_event_type="Armed clash", remark=False):
 ])
 def test_evaluation_acled_metrics(gold, result, expected):
     assert values(metrics.score_acled, [(gold, [result])]) == expected
+
+
+VIOLENT_PLACE = {"text": "Port Vell", "country_code": "TD", "admin1_code": "TD.01", "latitude": 10.2, "longitude": 20.0}
+
+
+@pytest.mark.parametrize(("result", "expected"), [
+    (analysis(claim("killed", best=2, place=VIOLENT_PLACE), totals={"killed": 2}),
+     {"acled_violent_country": (1, 1.0), "acled_violent_country_missing": (1, 0.0), "acled_violent_within_50km": (1, 1.0),
+      "acled_violent_admin1": (1, 1.0)}),
+    (analysis(claim("killed", best=2, place={**VIOLENT_PLACE, "admin1_code": "TD.02", "latitude": 12.0}),
+              totals={"killed": 2}),
+     {"acled_violent_country": (1, 1.0), "acled_violent_country_missing": (1, 0.0), "acled_violent_within_50km": (1, 0.0),
+      "acled_violent_admin1": (1, 0.0)}),
+    (analysis(), {"acled_violent_country": (1, 0.0), "acled_violent_country_missing": (1, 1.0),
+                  "acled_violent_within_50km": (1, 0.0)}),
+])
+def test_evaluation_acled_violent_rows_place(monkeypatch, result, expected):
+    monkeypatch.setattr(metrics, "gold_admin1", lambda country, name, lat, lon: "TD.01")
+    scored = values(metrics.score_acled, [(acled_gold(2, event_type="Battles"), [result])])
+    assert {k: v for k, v in scored.items() if k.startswith("acled_violent")} == expected
+
+
+@pytest.mark.parametrize(("place", "right"), [
+    ({"text": "Gary", "country_code": "US", "admin1_code": "US.IN"}, True),
+    ({"text": "Gary", "country_code": "US", "admin1_code": "US.OH"}, False),
+    (None, False),
+])
+def test_evaluation_gva_state(place, right):
+    gold = {"killed": 0, "injured": 0, "date": "2016-03-03", "state": "Indiana", "state_code": "IN"}
+    result = analysis(claim("killed", best=1, place=place), totals={"killed": 1})
+    assert values(metrics.score_gva, [(gold, [result])]) == {"gva_state": (1, float(right))}
 
 
 def test_evaluation_acled_time_uses_the_counted_killed_claim():
