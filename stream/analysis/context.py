@@ -12,6 +12,7 @@ from datetime import date
 from spacy.tokens import Span, Token
 
 from stream.analysis import lexicon as lx
+from stream.analysis.actors import describe
 from stream.analysis.dates import resolve_time
 from stream.analysis.places import geo_fields, untagged_places
 from stream.analysis.syntax import (
@@ -86,17 +87,26 @@ def actor_from(token: Token, ctx: ArticleContext) -> dict | None:
     """The actor a noun phrase names, if it names one (a group, a country's forces, a person)."""
     span = phrase(token)
     if token.lower_ in lx.PRONOUNS:
-        return {"text": token.text, "canonical": ctx.last_actor} if ctx.last_actor else None
+        return describe(token.text, ctx.last_actor) if ctx.last_actor else None
+    if _denied(token):
+        return None  # "No group has claimed responsibility"
     head = token.lower_
     is_actorish = (
         token.ent_type_ in ACTOR_LABELS
         or head in lx.FORCE_NOUNS
         or head in lx.ACTOR_ALIASES
+        or lx.VICTIM_KINDS.get(head) in ("soldiers", "police", "militants")
+        or (head in ("men", "man", "individuals") and any(c.lower_ in lx.ARMED_MODIFIERS for c in token.children))
         or any(t.ent_type_ in ("ORG", "NORP", "GPE") for t in span)
     )
     if not is_actorish:
         return None
-    return {"text": span.text, "canonical": canonical_actor(span)}
+    return describe(span.text, canonical_actor(span))
+
+
+def _denied(token: Token) -> bool:
+    return token.lower_ in ("nobody", "none", "no-one", "noone") or any(
+        c.dep_ == "det" and c.lower_ in ("no", "none") for c in token.children)
 
 
 def actor_in_modifiers(token: Token) -> Span | None:

