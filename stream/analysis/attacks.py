@@ -52,6 +52,9 @@ _VIOLENT_MODIFIERS = frozenset().union(*(m for _, m in lx.TYPE_MARKERS)) | {
     "deadly", "terrorist", "terror", "armed", "militant", "lethal", "suicide", "violent", "bloody", "jihadist"}
 _ARMED_CANONICAL = set(lx.ACTOR_ALIASES.values()) - {"United Nations", "UNRWA", "NATO"}
 _UNARMED = {"government", "authorities", "group", "regime", "police"}
+# Verbs whose subject carried out the attack they take as object ("conducted an airstrike").
+_PERFORM_VERBS = {"conducted", "conduct", "conducting", "carried", "carry", "carrying", "staged", "stage", "mounted",
+                  "mount", "waged", "executed", "perpetrated", "committed", "led", "leads"}
 _CLAIMING_VERBS = lx.CLAIM_VERBS | {"take", "took", "taken", "assumed", "assume", "accepted"}
 
 
@@ -283,6 +286,22 @@ def _actor_token(trigger: Token) -> Token | None:
     return subject_of(trigger)
 
 
+def _first_party(trigger: Token) -> Token | None:
+    """Who carried out an attack named by a noun ("forces conducted an airstrike"), used a weapon
+    ("shells fired by X", "a landmine planted by X"), or is the first side of a fight ("clashes
+    (erupted) between X and Y" -> X). Not read for the type: the others in the clause are the
+    fight's other side ("rebels conducted attacks on the army" is a clash)."""
+    if trigger.dep_ == "dobj" and trigger.head.lower_ in _PERFORM_VERBS:
+        return subject_of(trigger.head)
+    for verb in (c for c in trigger.children if c.dep_ == "acl"):
+        agent = first_child(verb, "agent")
+        if agent is not None and first_child(agent, "pobj") is not None:
+            return first_child(agent, "pobj")
+    holders = [trigger, trigger.head] if trigger.dep_ == "nsubj" else [trigger]
+    between = next((c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+    return first_child(between, "pobj") if between is not None else None
+
+
 def find_attacks(sent: Span) -> list[Token]:
     return [t for t in sent if _is_noun_trigger(t) or _is_verb_trigger(t)]
 
@@ -320,6 +339,8 @@ def attack_claims(sent: Span, ctx: ArticleContext) -> list[dict]:
     for trigger in find_attacks(sent):
         kind = attack_type(trigger)
         actor, actor_span = responsible_actor(_resolve_pronoun(_actor_token(trigger), ctx), ctx)
+        if actor is None and trigger.pos_ in ("NOUN", "PROPN"):
+            actor, actor_span = responsible_actor(_first_party(trigger), ctx)
         claimant, _ = responsible_actor(_resolve_pronoun(_claimant(trigger), ctx), ctx)
         if not _credible(trigger, [actor, claimant], _target(trigger)) or _crowd_control(trigger):
             continue

@@ -67,7 +67,8 @@ def canonical_actor(span: Span) -> str | None:
         return lx.DEMONYMS[text]
     for token in span:
         word = token.lower_
-        if word in lx.ACTOR_ALIASES and (token.ent_type_ in ACTOR_LABELS or token.pos_ == "PROPN"):
+        if word in lx.ACTOR_ALIASES and (token.ent_type_ in ACTOR_LABELS or token.pos_ == "PROPN") \
+                and not _opposed(token):
             return lx.ACTOR_ALIASES[word]
     for ent in span.ents:
         name = ent.text.lower().removeprefix("the ")
@@ -75,7 +76,10 @@ def canonical_actor(span: Span) -> str | None:
             return lx.DEMONYMS[name]
         if ent.label_ == "GPE":
             return lx.COUNTRY_ALIASES.get(name, ent.text.removeprefix("the "))
-        if ent.label_ == "ORG":
+        if ent.label_ == "ORG" and not name.endswith("-"):  # not the "anti-" of "anti-Houthi forces"
+            first = ent[1] if ent[0].lower_ == "the" and len(ent) > 1 else ent[0]
+            if name not in lx.ACTOR_ALIASES and first.lower_ in lx.DEMONYMS:
+                return lx.DEMONYMS[first.lower_]  # "the Ukrainian Forces" tagged as one ORG
             return lx.ACTOR_ALIASES.get(name, ent.text.removeprefix("the "))
     for token in span:
         if token.lower_ in lx.DEMONYMS and token.pos_ in ("ADJ", "PROPN", "NOUN"):
@@ -83,9 +87,17 @@ def canonical_actor(span: Span) -> str | None:
     return None
 
 
+def _opposed(token: Token) -> bool:
+    """The "Houthi" of "anti-Houthi forces": the name of their enemy."""
+    return token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ == "anti"
+
+
 def actor_from(token: Token, ctx: ArticleContext) -> dict | None:
     """The actor a noun phrase names, if it names one (a group, a country's forces, a person)."""
     span = phrase(token)
+    name = next((e for e in token.sent.ents if e.start <= token.i < e.end and e.start < span.start), None)
+    if name is not None:
+        span = token.doc[name.start:span.end]  # the name's first word misparsed off the phrase ("IS fighters")
     if token.lower_ in lx.PRONOUNS:
         return describe(token.text, ctx.last_actor) if ctx.last_actor else None
     if _denied(token):

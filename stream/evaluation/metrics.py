@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from stream.analysis import lexicon as lx
 from stream.analysis.actors import ACLED_INTER
 
 UNREAL = frozenset({"negated", "hypothetical"})
@@ -190,6 +191,22 @@ def actor_words(name: str) -> set[str]:
     return {w for w in words if w not in GENERIC_ACTOR_WORDS and not w.isdigit()}
 
 
+def mentioned_words(text: str) -> set[str]:
+    """The words of a text and of the canonical names of the actors and countries it names by an alias
+    or demonym ("IS fighters": islamic; "Ukrainian forces": ukraine)."""
+    words = re.findall(r"[a-z0-9'-]+", text.lower())
+    grams = {" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words))}
+    grams |= {g.replace("-", " ") for g in grams}
+    names = [lx.ACTOR_ALIASES.get(g) or lx.DEMONYMS.get(g) or "" for g in grams]
+    return actor_words(text) | actor_words(" ".join(names))
+
+
+def names_actor(note: str, actor1: str) -> bool:
+    """A row names its actor when ``actor1`` is identified ("Unidentified ..." is not) and a distinctive
+    word of it is among the note's mentioned words."""
+    return not actor1.lower().startswith("unidentified") and bool(actor_words(actor1) & mentioned_words(note))
+
+
 def actor_matches(predicted: dict | None, actor1: str) -> bool:
     """A predicted actor matches ACLED's ``actor1`` when they share a distinctive word; the text, the
     canonical name and, for state forces, the home country's name count ("Afghan forces", canonical
@@ -213,10 +230,14 @@ def country_name(iso2_code: str) -> str:
     return _country_names().get(iso2_code.upper(), "")
 
 
-def acled_inter(actor: dict | None, claim_country: str | None) -> int:
-    """ACLED's inter code of a predicted actor (0 for none); state forces acting outside their home
-    country (by the claim's resolved place) are external forces (8), as ACLED codes them."""
-    if not actor or not actor.get("type"):
+def acled_inter(actor: dict | None, claim_country: str | None, claimed: bool = True) -> int:
+    """ACLED's inter code of a predicted actor: a lead claim without an actor is an unidentified armed
+    group's (3), as ACLED codes an unnamed perpetrator; no lead claim, or an actor of unknown type, 0.
+    State forces acting outside their home country (by the claim's resolved place) are external
+    forces (8), as ACLED codes them."""
+    if not actor:
+        return ACLED_INTER["unidentified_armed_group"] if claimed else 0
+    if not actor.get("type"):
         return 0
     if actor["type"] == "state_forces" and actor.get("country_code") and claim_country \
             and actor["country_code"] != claim_country:
@@ -225,11 +246,10 @@ def acled_inter(actor: dict | None, claim_country: str | None) -> int:
 
 
 def _acled_actor(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]:
-    actor = lead_actor(analyses[0])
-    claim_country = ((anchor_claim(analyses[0], None) or {}).get("location") or {}).get("country_code")
-    inter = acled_inter(actor, claim_country)
+    actor, lead = lead_actor(analyses[0]), anchor_claim(analyses[0], None)
+    inter = acled_inter(actor, ((lead or {}).get("location") or {}).get("country_code"), lead is not None)
     out = [check("acled_actor_type", inter == gold["inter1"], case_id, gold, actor, analyses)]
-    if not gold["actor1"].lower().startswith("unidentified") and actor_words(gold["actor1"]):
+    if names_actor(" ".join(s["text"] for s in analyses[0]["sentences"]), gold["actor1"]):
         out.append(check("acled_actor_match", actor_matches(actor, gold["actor1"]), case_id, gold, actor, analyses))
     return out
 

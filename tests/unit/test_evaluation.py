@@ -328,24 +328,40 @@ def test_evaluation_actor_match_shares_a_distinctive_word(predicted, actor1, mat
     assert metrics.actor_matches(predicted, actor1) is match
 
 
+@pytest.mark.parametrize(("note", "actor1", "named"), [
+    ("Ukrainian forces fired mortars.", "Military Forces of Ukraine (2019-)", True),
+    ("IS fighters shot a soldier.", "Islamic State (Iraq)", True),
+    ("The monitors observed 12 shots near the town.", "Military Forces of Ukraine (2019-)", False),
+    ("Gunmen shot a shopkeeper in Mexico.", "Unidentified Armed Group (Mexico)", False),
+])
+def test_evaluation_a_row_names_its_actor_by_a_word_alias_or_demonym(note, actor1, named):
+    assert metrics.names_actor(note, actor1) is named
+
+
 @pytest.mark.parametrize(("predicted", "claim_country", "inter"), [
     (actor("Turkish forces", "Turkey", "state_forces", "TR"), "TR", 1),
     (actor("Turkish forces", "Turkey", "state_forces", "TR"), "SY", 8),
     (actor("gunmen", None, "unidentified_armed_group"), None, 3),
     (actor("Fulani herdsmen", "Fulani militia", "identity_militia"), "NG", 4),
     (actor("they"), None, 0),
-    (None, None, 0),
+    (None, None, 3),
 ])
 def test_evaluation_acled_inter_of_a_predicted_actor(predicted, claim_country, inter):
     assert metrics.acled_inter(predicted, claim_country) == inter
 
 
+def test_evaluation_acled_inter_without_a_claim_is_none():
+    assert metrics.acled_inter(None, None, claimed=False) == 0
+
+
 def test_evaluation_acled_actor_metrics_on_violent_rows_only():
     lead = claim("killed", best=2) | {"perpetrator": actor("Taliban fighters", "Taliban", "rebel_group", "AF")}
+    note = [{"text": "Taleban fighters killed two policemen."}]
     violent = acled_gold(2, event_type="Battles", actor1="Taliban", inter1=2)
     unnamed = acled_gold(2, event_type="Battles", actor1="Unidentified Armed Group (Afghanistan)", inter1=3)
     calm = acled_gold(0, "Peaceful protest", event_type="Protests", actor1="Protesters (Afghanistan)", inter1=6)
-    result = values(metrics.score_acled, [(g, [analysis(lead, totals={"killed": 2})]) for g in (violent, unnamed, calm)])
+    result = values(metrics.score_acled, [(g, [analysis(lead, totals={"killed": 2}, sentences=note)])
+                                          for g in (violent, unnamed, calm)])
     assert result["acled_actor_match"] == (1, 1.0) and result["acled_actor_type"] == (2, 0.5)
 
 
