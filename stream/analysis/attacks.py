@@ -55,6 +55,12 @@ _UNARMED = {"government", "authorities", "group", "regime", "police"}
 # Verbs whose subject carried out the attack they take as object ("conducted an airstrike").
 _PERFORM_VERBS = {"conducted", "conduct", "conducting", "carried", "carry", "carrying", "staged", "stage", "mounted",
                   "mount", "waged", "executed", "perpetrated", "committed", "led", "leads"}
+_INTERCEPTABLE = {"drone", "drones", "missile", "missiles", "rocket", "rockets", "projectile", "projectiles"}
+_INTERCEPT_VERBS = {"intercepted", "intercept", "intercepts", "intercepting", "downed", "downing"}
+_FOIL_WORDS = {"foiled", "foil", "foils", "foiling", "thwarted", "thwart", "thwarts", "thwarting", "prevented",
+               "prevent", "prevents", "averted", "avert", "disrupted", "preempted", "pre-empted"}
+_FAILED_WORDS = {"attempted", "attempt", "attempts", "attempting", "tried", "try", "trying", "failed", "fail", "fails",
+                 "repelled", "repel", "repulsed", "repulse", "botched", "abortive", "unsuccessful"}
 _CLAIMING_VERBS = lx.CLAIM_VERBS | {"take", "took", "taken", "assumed", "assume", "accepted"}
 
 
@@ -97,8 +103,8 @@ def _is_noun_trigger(token: Token) -> bool:
         verb = _governing_verb(token)
         disarmed = verb is not None and token.dep_ in ("dobj", "nsubjpass", "pobj", "conj") and (
             verb.lower_ in lx.DISARMING_VERBS or any(c.lower_ == "down" for c in verb.children))
-        if disarmed:
-            return False  # "shot down a drone", "defused two IEDs"; but "the bomb destroyed six booths"
+        if disarmed:  # "defused two IEDs": no attack; but "the bomb destroyed six booths"
+            return _intercepted(token)  # "shot down a drone": an attack that was stopped
     if low in _WEAPON_NOUNS:
         verb = _governing_verb(token)
         if verb is not None and verb.lower_ in _OBSERVE_VERBS and low in ("shots", "projectiles", "bursts", "shells"):
@@ -106,6 +112,27 @@ def _is_noun_trigger(token: Token) -> bool:
         return verb is not None and verb.lower_ in _WEAPON_VERBS and (
             low not in ("guns", "arms", "weapons", "tanks", "artillery") or verb.lower_ in _FIRE_VERBS | {"used"})
     return True
+
+
+def _intercepted(token: Token) -> bool:
+    """A drone, missile or rocket intercepted or shot down: an attack, stopped in flight."""
+    verb = _governing_verb(token)
+    return token.lower_ in _INTERCEPTABLE and verb is not None and (
+        verb.lower_ in _INTERCEPT_VERBS or any(c.lower_ == "down" for c in verb.children))
+
+
+def _outcome(trigger: Token, certainty: str) -> str:
+    """completed, failed ("attempted to detonate", "repelled an attack"), intercepted (a weapon shot
+    down), foiled ("thwarted a bombing"), or unknown (an attack only threatened, denied or negated)."""
+    near = {c.lower_ for c in trigger.children if c.dep_ in ("amod", "compound", "acl", "relcl")}
+    if trigger.pos_ in ("NOUN", "PROPN") and (_intercepted(trigger) or near & _INTERCEPT_VERBS):
+        return "intercepted"  # "the army downed a drone", "a missile, which was intercepted"
+    near |= {a.lower_ for a in list(trigger.ancestors)[:3]}
+    if near & _FOIL_WORDS:
+        return "foiled"
+    if near & _FAILED_WORDS:
+        return "failed"
+    return "completed" if certainty in ("asserted", "reported", "claimed") else "unknown"
 
 
 def _governing_verb(token: Token) -> Token | None:
@@ -277,8 +304,8 @@ def _actor_token(trigger: Token) -> Token | None:
             c.ent_type_ in ("NORP", "ORG", "GPE") or c.lower_ in lx.DEMONYMS or c.lower_ in lx.ACTOR_ALIASES)
                for c in trigger.children) or any(c.dep_ == "prep" and c.lower_ == "by" for c in trigger.children):
             return trigger  # responsible_actor reads the actor inside "Israeli air strikes"
-        if trigger.dep_ == "dobj" and trigger.head.lower_ in lx.LAUNCH_VERBS:
-            return subject_of(trigger.head)
+        if trigger.dep_ == "dobj" and trigger.head.lower_ in lx.LAUNCH_VERBS and not _intercepted(trigger):
+            return subject_of(trigger.head)  # who shot a drone down is not who sent it
         return None
     if is_passive(trigger):
         agent = first_child(trigger, "agent")
@@ -364,6 +391,7 @@ def attack_claims(sent: Span, ctx: ArticleContext) -> list[dict]:
         }
         if claimant and claim["certainty"] in ("asserted", "reported"):
             claim["certainty"] = "claimed"
+        claim["outcome"] = _outcome(trigger, claim["certainty"])
         claims[kind] = claim
     return list(claims.values())
 
@@ -392,5 +420,6 @@ def killing_attacks(sent: Span, casualties: list[dict], attacks: list[dict], ctx
             continue
         attack = {"attack_type": kind, "actor": claim["perpetrator"], "target": None, "weapon": None,
                   "claimed_by": None, **base_claim(trigger.root, [], sent, ctx)}
+        attack["outcome"] = _outcome(trigger.root, attack["certainty"])
         return [attack]
     return []

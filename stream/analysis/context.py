@@ -205,8 +205,10 @@ def certainty(trigger: Token, victim: Token | None, source: dict | None) -> str:
             return "hypothetical"
         if node is not trigger and node.lower_ in lx.HYPOTHETICAL_VERBS and node.pos_ in ("VERB", "AUX"):
             return "hypothetical"
-        if node.pos_ in ("VERB", "AUX") and node.dep_ in ("ccomp", "advcl", "ROOT", "relcl", "parataxis", "conj"):
-            break  # the modality of an enclosing clause is not this claim's
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+        if node.pos_ in ("VERB", "AUX") and node.dep_ in ("ccomp", "advcl", "ROOT", "relcl", "parataxis", "conj") \
+                and not infinitive:
+            break  # the modality of an enclosing clause is not this claim's, but "thwarted a plot to kill" is
     for node in chain:
         if node.lower_ in lx.CLAIM_VERBS and node is not trigger:
             return "claimed"

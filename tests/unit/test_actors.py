@@ -138,3 +138,44 @@ def test_actors_a_denial_is_no_actor(analyzer):
 ])
 def test_actors_killed_split_by_victim_type(analyzer, body, expected):
     assert _analyse(analyzer, body)["totals"]["killed"]["by_victim_type"] == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("body", "kind", "outcome"), [
+    ("Security forces intercepted an explosives-laden drone targeting the airport on Monday.", "drone_strike",
+     "intercepted"),
+    ("Police foiled a bomb attack on a church on Sunday.", "bombing", "foiled"),
+    ("Two militants attempted to detonate explosive devices near the checkpoint on Monday.", "bombing", "failed"),
+    ("Troops repelled an attack by militants on a base on Monday.", "ground_assault", "failed"),
+    ("A suicide bomber killed 12 people at a market on Monday.", "suicide_bombing", "completed"),
+])
+def test_actors_attack_outcome(analyzer, body, kind, outcome):
+    attack = next(a for a in _analyse(analyzer, body)["attacks"] if a["attack_type"] == kind)
+    assert attack["outcome"] == outcome
+
+
+@pytest.mark.slow
+def test_actors_who_downs_a_drone_did_not_send_it(analyzer):
+    [attack] = _analyse(analyzer, "The army shot down two drones over the city on Monday.")["attacks"]
+    assert attack["outcome"] == "intercepted" and attack["actor"] is None
+
+
+@pytest.mark.slow
+def test_actors_a_foiled_attack_counts_no_casualties(analyzer):
+    result = _analyse(analyzer, "Police said they had thwarted a plot to kill 20 worshippers at a mosque on Friday.")
+    assert "killed" not in result["totals"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("title", "body", "killed", "reason"), [
+    ("Teen shot dead in Chicago", "Police are investigating a shooting on the South Side on Monday night. "
+     "The gunman fled, police said.", 1, None),
+    ("Two killed in Chicago shooting", "Two men were killed in a shooting on Monday, police said.", 2, "headline"),
+    ("Band's farewell tour kills it: three sold-out nights", "The band played its last show on Sunday. Fans "
+     "sang along to every song.", None, "headline"),
+])
+def test_actors_headline_counts_only_with_body_support(analyzer, title, body, killed, reason):
+    result = analyzer.analyze(Article(id="t", title=title, body=body, published_at=PUBLISHED))
+    assert result["totals"].get("killed", {}).get("best") == killed
+    headline = [c for c in result["casualties"] if c["headline"]]
+    assert all(c["not_counted_reason"] == reason for c in headline)
