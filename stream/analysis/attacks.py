@@ -33,6 +33,7 @@ _FIRE_MODIFIERS = {"sniper", "artillery", "mortar", "rocket", "tank", "gun", "ma
 _OPERATION_MODIFIERS = {"military", "security", "counter-terrorism", "counterterrorism", "counter-insurgency",
                         "clearance", "joint", "search", "cordon", "combing", "anti-terror", "police", "army"}
 _QUANTITY_NOUNS = lx.QUANTITY_HEADS | {"total", "series", "volley", "barrage", "wave", "salvo"}
+_EVENT_VERBS = {"occurred", "occur", "occurs", "took", "rocked", "rocks", "shook", "heard", "ripped", "hit", "struck"}
 _OBSERVE_VERBS = {"observed", "heard", "recorded", "reported", "registered", "exchanged"}
 # Types a trigger has when nothing near it says more; a struck target or the verb "strike" says nothing.
 _DEFAULT_TYPES = {"strike": "airstrike", "strikes": "airstrike", "bombed": "bombing",
@@ -358,6 +359,9 @@ def _credible(trigger: Token, actors: list[dict | None], target: Span | None) ->
         return True  # "a shoot-out" is never a figure of speech
     if {t.lower_ for t in _own_words(trigger)[1:]} & _VIOLENT_MODIFIERS:
         return True
+    verb = _governing_verb(trigger) if trigger.pos_ in ("NOUN", "PROPN") else None
+    if verb is not None and (verb.lower_ in _OBSERVE_VERBS or verb.lower_ in _EVENT_VERBS and trigger.dep_ == "nsubj"):
+        return True  # "observed a total of 12 explosions", "an explosion took place", "a blast rocked the town"
     return any(map(_armed, actors)) or (target is not None and target.root.lower_ in lx.MILITARY_TARGETS)
 
 

@@ -414,7 +414,7 @@ _ARMED_WORDS = {"security", "armed", "government", "rebel", "military", "special
 
 def has_violence(sent: Span, *, besides: Token | None = None) -> bool:
     """A violence cue in the sentence (other than ``besides``): weapons, armed men, killings."""
-    if any(t is not besides and _violent_token(t) for t in sent):
+    if any((besides is None or t.i != besides.i) and _violent_token(t) for t in sent):
         return True
     text = sent.text.lower()
     return any(phrase in text for phrase in lx.VIOLENCE_PHRASES)

@@ -95,9 +95,13 @@ def attack_types(analysis: dict) -> set[str]:
     return {c["attack_type"] for c in real(analysis["attacks"])}
 
 
+STOPPED = frozenset({"intercepted", "foiled"})
+
+
 def alarmed(analysis: dict) -> bool:
-    """A calm article gone wrong: a killed total, or an attack claim that is not negated/hypothetical."""
-    return total(analysis, "killed") > 0 or bool(real(analysis["attacks"]))
+    """A calm article gone wrong: a killed total, or an attack claim that is not negated/hypothetical
+    and was not stopped (an intercepted drone is what ACLED codes a strategic development)."""
+    return total(analysis, "killed") > 0 or any(a.get("outcome") not in STOPPED for a in real(analysis["attacks"]))
 
 
 def _cut(text: str | None) -> str | None:
