@@ -196,13 +196,11 @@ def actor_words(name: str) -> set[str]:
 
 
 def mentioned_words(text: str) -> set[str]:
-    """The words of a text and of the canonical names of the actors and countries it names by an alias
-    or demonym ("IS fighters": islamic; "Ukrainian forces": ukraine)."""
+    """The words of a text and the names of the countries its demonyms name ("Ukrainian forces":
+    ukraine); not the actor list's aliases, so that the rows counted do not depend on the list."""
     words = re.findall(r"[a-z0-9'-]+", text.lower())
-    grams = {" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words))}
-    grams |= {g.replace("-", " ") for g in grams}
-    names = [lx.ACTOR_ALIASES.get(g) or lx.DEMONYMS.get(g) or "" for g in grams]
-    return actor_words(text) | actor_words(" ".join(names))
+    grams = {" ".join(words[i:i + n]) for n in (1, 2) for i in range(len(words))}
+    return actor_words(text) | actor_words(" ".join(lx.DEMONYMS.get(g, "") for g in grams))
 
 
 def names_actor(note: str, actor1: str) -> bool:

@@ -330,7 +330,8 @@ def test_evaluation_actor_match_shares_a_distinctive_word(predicted, actor1, mat
 
 @pytest.mark.parametrize(("note", "actor1", "named"), [
     ("Ukrainian forces fired mortars.", "Military Forces of Ukraine (2019-)", True),
-    ("IS fighters shot a soldier.", "Islamic State (Iraq)", True),
+    ("IS fighters shot a soldier.", "Islamic State (Iraq)", False),
+    ("Islamic State fighters shot a soldier.", "Islamic State (Iraq)", True),
     ("The monitors observed 12 shots near the town.", "Military Forces of Ukraine (2019-)", False),
     ("Gunmen shot a shopkeeper in Mexico.", "Unidentified Armed Group (Mexico)", False),
 ])
