@@ -357,7 +357,7 @@ def test_evaluation_acled_inter_without_a_claim_is_none():
 
 def test_evaluation_acled_actor_metrics_on_violent_rows_only():
     lead = claim("killed", best=2) | {"perpetrator": actor("Taliban fighters", "Taliban", "rebel_group", "AF")}
-    note = [{"text": "Taleban fighters killed two policemen."}]
+    note = [{"text": "Taliban fighters killed two policemen."}]
     violent = acled_gold(2, event_type="Battles", actor1="Taliban", inter1=2)
     unnamed = acled_gold(2, event_type="Battles", actor1="Unidentified Armed Group (Afghanistan)", inter1=3)
     calm = acled_gold(0, "Peaceful protest", event_type="Protests", actor1="Protesters (Afghanistan)", inter1=6)
