@@ -33,6 +33,7 @@ _FIRE_MODIFIERS = {"sniper", "artillery", "mortar", "rocket", "tank", "gun", "ma
 _OPERATION_MODIFIERS = {"military", "security", "counter-terrorism", "counterterrorism", "counter-insurgency",
                         "clearance", "joint", "search", "cordon", "combing", "anti-terror", "police", "army"}
 _QUANTITY_NOUNS = lx.QUANTITY_HEADS | {"total", "series", "volley", "barrage", "wave", "salvo"}
+_EVENT_VERBS = {"occurred", "occur", "occurs", "took", "rocked", "rocks", "shook", "heard", "ripped", "hit", "struck"}
 _OBSERVE_VERBS = {"observed", "heard", "recorded", "reported", "registered", "exchanged"}
 # Types a trigger has when nothing near it says more; a struck target or the verb "strike" says nothing.
 _DEFAULT_TYPES = {"strike": "airstrike", "strikes": "airstrike", "bombed": "bombing",
@@ -52,6 +53,15 @@ _VIOLENT_MODIFIERS = frozenset().union(*(m for _, m in lx.TYPE_MARKERS)) | {
     "deadly", "terrorist", "terror", "armed", "militant", "lethal", "suicide", "violent", "bloody", "jihadist"}
 _ARMED_CANONICAL = set(lx.ACTOR_ALIASES.values()) - {"United Nations", "UNRWA", "NATO"}
 _UNARMED = {"government", "authorities", "group", "regime", "police"}
+# Verbs whose subject carried out the attack they take as object ("conducted an airstrike").
+_PERFORM_VERBS = {"conducted", "conduct", "conducting", "carried", "carry", "carrying", "staged", "stage", "mounted",
+                  "mount", "waged", "executed", "perpetrated", "committed", "led", "leads"}
+_INTERCEPTABLE = {"drone", "drones", "missile", "missiles", "rocket", "rockets", "projectile", "projectiles"}
+_INTERCEPT_VERBS = {"intercepted", "intercept", "intercepts", "intercepting", "downed", "downing"}
+_FOIL_WORDS = {"foiled", "foil", "foils", "foiling", "thwarted", "thwart", "thwarts", "thwarting", "prevented",
+               "prevent", "prevents", "averted", "avert", "disrupted", "preempted", "pre-empted"}
+_FAILED_WORDS = {"attempted", "attempt", "attempts", "attempting", "tried", "try", "trying", "failed", "fail", "fails",
+                 "repelled", "repel", "repulsed", "repulse", "botched", "abortive", "unsuccessful"}
 _CLAIMING_VERBS = lx.CLAIM_VERBS | {"take", "took", "taken", "assumed", "assume", "accepted"}
 
 
@@ -94,8 +104,8 @@ def _is_noun_trigger(token: Token) -> bool:
         verb = _governing_verb(token)
         disarmed = verb is not None and token.dep_ in ("dobj", "nsubjpass", "pobj", "conj") and (
             verb.lower_ in lx.DISARMING_VERBS or any(c.lower_ == "down" for c in verb.children))
-        if disarmed:
-            return False  # "shot down a drone", "defused two IEDs"; but "the bomb destroyed six booths"
+        if disarmed:  # "defused two IEDs": no attack; but "the bomb destroyed six booths"
+            return _intercepted(token)  # "shot down a drone": an attack that was stopped
     if low in _WEAPON_NOUNS:
         verb = _governing_verb(token)
         if verb is not None and verb.lower_ in _OBSERVE_VERBS and low in ("shots", "projectiles", "bursts", "shells"):
@@ -103,6 +113,27 @@ def _is_noun_trigger(token: Token) -> bool:
         return verb is not None and verb.lower_ in _WEAPON_VERBS and (
             low not in ("guns", "arms", "weapons", "tanks", "artillery") or verb.lower_ in _FIRE_VERBS | {"used"})
     return True
+
+
+def _intercepted(token: Token) -> bool:
+    """A drone, missile or rocket intercepted or shot down: an attack, stopped in flight."""
+    verb = _governing_verb(token)
+    return token.lower_ in _INTERCEPTABLE and verb is not None and (
+        verb.lower_ in _INTERCEPT_VERBS or any(c.lower_ == "down" for c in verb.children))
+
+
+def _outcome(trigger: Token, certainty: str) -> str:
+    """completed, failed ("attempted to detonate", "repelled an attack"), intercepted (a weapon shot
+    down), foiled ("thwarted a bombing"), or unknown (an attack only threatened, denied or negated)."""
+    near = {c.lower_ for c in trigger.children if c.dep_ in ("amod", "compound", "acl", "relcl")}
+    if trigger.pos_ in ("NOUN", "PROPN") and (_intercepted(trigger) or near & _INTERCEPT_VERBS):
+        return "intercepted"  # "the army downed a drone", "a missile, which was intercepted"
+    near |= {a.lower_ for a in list(trigger.ancestors)[:3]}
+    if near & _FOIL_WORDS:
+        return "foiled"
+    if near & _FAILED_WORDS:
+        return "failed"
+    return "completed" if certainty in ("asserted", "reported", "claimed") else "unknown"
 
 
 def _governing_verb(token: Token) -> Token | None:
@@ -274,13 +305,29 @@ def _actor_token(trigger: Token) -> Token | None:
             c.ent_type_ in ("NORP", "ORG", "GPE") or c.lower_ in lx.DEMONYMS or c.lower_ in lx.ACTOR_ALIASES)
                for c in trigger.children) or any(c.dep_ == "prep" and c.lower_ == "by" for c in trigger.children):
             return trigger  # responsible_actor reads the actor inside "Israeli air strikes"
-        if trigger.dep_ == "dobj" and trigger.head.lower_ in lx.LAUNCH_VERBS:
-            return subject_of(trigger.head)
+        if trigger.dep_ == "dobj" and trigger.head.lower_ in lx.LAUNCH_VERBS and not _intercepted(trigger):
+            return subject_of(trigger.head)  # who shot a drone down is not who sent it
         return None
     if is_passive(trigger):
         agent = first_child(trigger, "agent")
         return first_child(agent, "pobj") if agent is not None else None
     return subject_of(trigger)
+
+
+def _first_party(trigger: Token) -> Token | None:
+    """Who carried out an attack named by a noun ("forces conducted an airstrike"), used a weapon
+    ("shells fired by X", "a landmine planted by X"), or is the first side of a fight ("clashes
+    (erupted) between X and Y" -> X). Not read for the type: the others in the clause are the
+    fight's other side ("rebels conducted attacks on the army" is a clash)."""
+    if trigger.dep_ == "dobj" and trigger.head.lower_ in _PERFORM_VERBS:
+        return subject_of(trigger.head)
+    for verb in (c for c in trigger.children if c.dep_ == "acl"):
+        agent = first_child(verb, "agent")
+        if agent is not None and first_child(agent, "pobj") is not None:
+            return first_child(agent, "pobj")
+    holders = [trigger, trigger.head] if trigger.dep_ == "nsubj" else [trigger]
+    between = next((c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+    return first_child(between, "pobj") if between is not None else None
 
 
 def find_attacks(sent: Span) -> list[Token]:
@@ -312,6 +359,9 @@ def _credible(trigger: Token, actors: list[dict | None], target: Span | None) ->
         return True  # "a shoot-out" is never a figure of speech
     if {t.lower_ for t in _own_words(trigger)[1:]} & _VIOLENT_MODIFIERS:
         return True
+    verb = _governing_verb(trigger) if trigger.pos_ in ("NOUN", "PROPN") else None
+    if verb is not None and (verb.lower_ in _OBSERVE_VERBS or verb.lower_ in _EVENT_VERBS and trigger.dep_ == "nsubj"):
+        return True  # "observed a total of 12 explosions", "an explosion took place", "a blast rocked the town"
     return any(map(_armed, actors)) or (target is not None and target.root.lower_ in lx.MILITARY_TARGETS)
 
 
@@ -320,6 +370,8 @@ def attack_claims(sent: Span, ctx: ArticleContext) -> list[dict]:
     for trigger in find_attacks(sent):
         kind = attack_type(trigger)
         actor, actor_span = responsible_actor(_resolve_pronoun(_actor_token(trigger), ctx), ctx)
+        if actor is None and trigger.pos_ in ("NOUN", "PROPN"):
+            actor, actor_span = responsible_actor(_first_party(trigger), ctx)
         claimant, _ = responsible_actor(_resolve_pronoun(_claimant(trigger), ctx), ctx)
         if not _credible(trigger, [actor, claimant], _target(trigger)) or _crowd_control(trigger):
             continue
@@ -343,6 +395,7 @@ def attack_claims(sent: Span, ctx: ArticleContext) -> list[dict]:
         }
         if claimant and claim["certainty"] in ("asserted", "reported"):
             claim["certainty"] = "claimed"
+        claim["outcome"] = _outcome(trigger, claim["certainty"])
         claims[kind] = claim
     return list(claims.values())
 
@@ -371,5 +424,6 @@ def killing_attacks(sent: Span, casualties: list[dict], attacks: list[dict], ctx
             continue
         attack = {"attack_type": kind, "actor": claim["perpetrator"], "target": None, "weapon": None,
                   "claimed_by": None, **base_claim(trigger.root, [], sent, ctx)}
+        attack["outcome"] = _outcome(trigger.root, attack["certainty"])
         return [attack]
     return []

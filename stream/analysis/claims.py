@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from stream.analysis import lexicon as lx
+from stream.analysis.actors import describe
 from stream.analysis.context import (
     ArticleContext,
     actor_from,
@@ -36,7 +37,7 @@ def responsible_actor(token: Token | None, ctx: ArticleContext) -> tuple[dict | 
         inner = actor_in_modifiers(token)
         if inner is None:
             return None, None
-        return actor_from(inner.root, ctx) or {"text": inner.text, "canonical": None}, inner
+        return actor_from(inner.root, ctx) or describe(inner.text, None), inner
     actor = actor_from(token, ctx)
     if actor is None:
         return None, None

@@ -12,6 +12,7 @@ from datetime import date
 from spacy.tokens import Span, Token
 
 from stream.analysis import lexicon as lx
+from stream.analysis.actors import describe
 from stream.analysis.dates import resolve_time
 from stream.analysis.places import (Evidence, containers, country_fields, country_name, geo_fields, is_country,
                                     is_feature_word, untagged_places)
@@ -69,7 +70,8 @@ def canonical_actor(span: Span) -> str | None:
         return lx.DEMONYMS[text]
     for token in span:
         word = token.lower_
-        if word in lx.ACTOR_ALIASES and (token.ent_type_ in ACTOR_LABELS or token.pos_ == "PROPN"):
+        if word in lx.ACTOR_ALIASES and (token.ent_type_ in ACTOR_LABELS or token.pos_ == "PROPN") \
+                and not _opposed(token):
             return lx.ACTOR_ALIASES[word]
     for ent in span.ents:
         name = ent.text.lower().removeprefix("the ")
@@ -77,7 +79,10 @@ def canonical_actor(span: Span) -> str | None:
             return lx.DEMONYMS[name]
         if ent.label_ == "GPE":
             return lx.COUNTRY_ALIASES.get(name, ent.text.removeprefix("the "))
-        if ent.label_ == "ORG":
+        if ent.label_ == "ORG" and not name.endswith("-"):  # not the "anti-" of "anti-Houthi forces"
+            first = ent[1] if ent[0].lower_ == "the" and len(ent) > 1 else ent[0]
+            if name not in lx.ACTOR_ALIASES and first.lower_ in lx.DEMONYMS:
+                return lx.DEMONYMS[first.lower_]  # "the Ukrainian Forces" tagged as one ORG
             return lx.ACTOR_ALIASES.get(name, ent.text.removeprefix("the "))
     for token in span:
         if token.lower_ in lx.DEMONYMS and token.pos_ in ("ADJ", "PROPN", "NOUN"):
@@ -85,21 +90,38 @@ def canonical_actor(span: Span) -> str | None:
     return None
 
 
+def _opposed(token: Token) -> bool:
+    """The "Houthi" of "anti-Houthi forces": the name of their enemy."""
+    return token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ == "anti"
+
+
 def actor_from(token: Token, ctx: ArticleContext) -> dict | None:
     """The actor a noun phrase names, if it names one (a group, a country's forces, a person)."""
     span = phrase(token)
+    name = next((e for e in token.sent.ents if e.start <= token.i < e.end and e.start < span.start), None)
+    if name is not None:
+        span = token.doc[name.start:span.end]  # the name's first word misparsed off the phrase ("IS fighters")
     if token.lower_ in lx.PRONOUNS:
-        return {"text": token.text, "canonical": ctx.last_actor} if ctx.last_actor else None
+        return describe(token.text, ctx.last_actor) if ctx.last_actor else None
+    if _denied(token):
+        return None  # "No group has claimed responsibility"
     head = token.lower_
     is_actorish = (
         token.ent_type_ in ACTOR_LABELS
         or head in lx.FORCE_NOUNS
         or head in lx.ACTOR_ALIASES
+        or lx.VICTIM_KINDS.get(head) in ("soldiers", "police", "militants")
+        or (head in ("men", "man", "individuals") and any(c.lower_ in lx.ARMED_MODIFIERS for c in token.children))
         or any(t.ent_type_ in ("ORG", "NORP", "GPE") for t in span)
     )
     if not is_actorish:
         return None
-    return {"text": span.text, "canonical": canonical_actor(span)}
+    return describe(span.text, canonical_actor(span))
+
+
+def _denied(token: Token) -> bool:
+    return token.lower_ in ("nobody", "none", "no-one", "noone") or any(
+        c.dep_ == "det" and c.lower_ in ("no", "none") for c in token.children)
 
 
 def actor_in_modifiers(token: Token) -> Span | None:
@@ -186,8 +208,10 @@ def certainty(trigger: Token, victim: Token | None, source: dict | None) -> str:
             return "hypothetical"
         if node is not trigger and node.lower_ in lx.HYPOTHETICAL_VERBS and node.pos_ in ("VERB", "AUX"):
             return "hypothetical"
-        if node.pos_ in ("VERB", "AUX") and node.dep_ in ("ccomp", "advcl", "ROOT", "relcl", "parataxis", "conj"):
-            break  # the modality of an enclosing clause is not this claim's
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+        if node.pos_ in ("VERB", "AUX") and node.dep_ in ("ccomp", "advcl", "ROOT", "relcl", "parataxis", "conj") \
+                and not infinitive:
+            break  # the modality of an enclosing clause is not this claim's, but "thwarted a plot to kill" is
     for node in chain:
         if node.lower_ in lx.CLAIM_VERBS and node is not trigger:
             return "claimed"
@@ -400,7 +424,7 @@ _ARMED_WORDS = {"security", "armed", "government", "rebel", "military", "special
 
 def has_violence(sent: Span, *, besides: Token | None = None) -> bool:
     """A violence cue in the sentence (other than ``besides``): weapons, armed men, killings."""
-    if any(t is not besides and _violent_token(t) for t in sent):
+    if any((besides is None or t.i != besides.i) and _violent_token(t) for t in sent):
         return True
     text = sent.text.lower()
     return any(phrase in text for phrase in lx.VIOLENCE_PHRASES)

@@ -5,6 +5,8 @@ Kept as data so a rule change is a one-line diff. All keys are lower case.
 
 from __future__ import annotations
 
+from stream.analysis.actors import actor_list
+
 # -- casualty status triggers -------------------------------------------------------
 # Verbs whose object (active) or subject (passive) is the victim.
 TRANSITIVE_STATUS = {
@@ -285,33 +287,11 @@ DEMONYMS = {
     "tunisian": "Tunisia", "moroccan": "Morocco", "ugandan": "Uganda", "rwandan": "Rwanda", "eritrean": "Eritrea",
     "south sudanese": "South Sudan", "polish": "Poland", "dutch": "Netherlands", "canadian": "Canada",
 }
-# Armed groups and institutions under the names wire copy uses, to one canonical name.
-ACTOR_ALIASES = {
-    "hamas": "Hamas", "hezbollah": "Hezbollah", "hizbollah": "Hezbollah", "hizballah": "Hezbollah",
-    "islamic jihad": "Palestinian Islamic Jihad", "houthi": "Houthis", "houthis": "Houthis",
-    "ansar allah": "Houthis", "al-shabaab": "al-Shabaab", "al shabaab": "al-Shabaab", "shabaab": "al-Shabaab",
-    "islamic state": "Islamic State", "isis": "Islamic State", "isil": "Islamic State", "is": "Islamic State",
-    "daesh": "Islamic State", "boko haram": "Boko Haram", "iswap": "Islamic State West Africa Province",
-    "taliban": "Taliban", "al qaeda": "al-Qaeda", "al-qaeda": "al-Qaeda", "al-qaida": "al-Qaeda",
-    "jnim": "JNIM", "rsf": "Rapid Support Forces", "rapid support forces": "Rapid Support Forces",
-    "wagner": "Wagner Group", "pkk": "PKK", "ypg": "YPG", "sdf": "Syrian Democratic Forces",
-    "hts": "Hayat Tahrir al-Sham", "hayat tahrir al-sham": "Hayat Tahrir al-Sham", "idf": "Israel",
-    "israel defense forces": "Israel", "israeli military": "Israel", "israeli army": "Israel",
-    "israeli forces": "Israel", "israeli troops": "Israel", "israel": "Israel", "unrwa": "UNRWA",
-    "u.n.": "United Nations", "un": "United Nations", "united nations": "United Nations", "nato": "NATO",
-    "m23": "M23", "adf": "Allied Democratic Forces", "farc": "FARC", "eln": "ELN",
-    "pentagon": "United States", "kremlin": "Russia",
-}
-# Armed groups and agencies the small model misses or mislabels, recognised as ORG before it runs
-# (aliases of ACTOR_ALIASES; one-word aliases that are also common words are left to the model).
-ARMED_GROUP_NAMES = {
-    alias: name for alias, name in ACTOR_ALIASES.items()
-    if alias not in {"is", "un", "u.n.", "israel", "pentagon", "kremlin", "wagner", "idf"} and not alias.startswith("israel")
-} | {"wagner group": "Wagner Group", "jaish al-islam": "Jaish al-Islam", "ahrar al-sham": "Ahrar al-Sham",
-     "nusra front": "Nusra Front", "al-nusra front": "Nusra Front", "free syrian army": "Free Syrian Army",
-     "lashkar-e-taiba": "Lashkar-e-Taiba", "jaish-e-mohammed": "Jaish-e-Mohammed", "tehreek-e-taliban": "Pakistani Taliban",
-     "al-qassam brigades": "Hamas", "quds force": "Quds Force", "kataib hezbollah": "Kataib Hezbollah",
-     "arakan army": "Arakan Army", "codeco": "CODECO", "fardc": "FARDC", "ansar al-sharia": "Ansar al-Sharia"}
+# Armed groups and institutions under the names wire copy uses, to one canonical name (the actor list,
+# stream/analysis/data/actors.json); ARMED_GROUP_NAMES are the aliases the small model misses or
+# mislabels, recognised as ORG before it runs (one-word aliases that are also common words are left out).
+ACTOR_ALIASES = {alias: actor.name for alias, actor in actor_list().by_alias.items()}
+ARMED_GROUP_NAMES = actor_list().ruler
 # AP style's abbreviations of US states ("Jackson, Tenn."); the two-letter postal codes are left out
 # (too many collide with words and other places).
 US_STATE_ABBREVIATIONS = {
@@ -337,6 +317,8 @@ FORCE_NOUNS = {"forces", "force", "troops", "army", "military", "soldiers", "pol
                "jets", "warplanes", "navy", "airforce", "government", "regime", "authorities", "fighters",
                "militants", "gunmen", "drones", "artillery", "group", "rebels", "insurgents", "attackers",
                "assailants", "jihadists", "terrorists", "bandits", "separatists", "junta"}
+# Modifiers that make "men" an armed actor: "two armed men", "masked men".
+ARMED_MODIFIERS = {"armed", "masked", "unidentified", "unknown", "gun-wielding", "hooded", "heavily-armed"}
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "who", "which", "that"}
 
 # -- violence in context ------------------------------------------------------------------

@@ -35,6 +35,15 @@ def load_model(name: str) -> Language:
         ruler = nlp.add_pipe("entity_ruler", name="armed_groups", before="ner",
                              config={"phrase_matcher_attr": "LOWER"})
         ruler.add_patterns([{"label": "ORG", "pattern": alias, "id": name}
-                            for alias, name in lx.ARMED_GROUP_NAMES.items()])
+                            for alias, name in lx.ARMED_GROUP_NAMES.items()] + _capitalised_aliases())
     log.info("loaded spaCy model %s %s (%s)", name, nlp.meta.get("version"), ", ".join(nlp.pipe_names))
     return nlp
+
+
+def _capitalised_aliases() -> list[dict]:
+    """Aliases that are also common words ("IS", "UN"), recognised only in capitals before a force noun:
+    "IS militants", "UN peacekeepers"."""
+    short = [(alias, name) for alias, name in lx.ACTOR_ALIASES.items() if alias.isalpha() and len(alias) <= 4
+             and alias not in lx.ARMED_GROUP_NAMES]
+    return [{"label": "ORG", "id": name, "pattern": [{"ORTH": alias.upper()}, {"LOWER": {"IN": sorted(lx.FORCE_NOUNS)}}]}
+            for alias, name in short]

@@ -13,6 +13,7 @@ from typing import Sequence
 
 import spacy.util
 
+from stream.analysis.actors import link_actors
 from stream.analysis.article import Article
 from stream.analysis.attacks import attack_claims, killing_attacks
 from stream.analysis.casualties import casualty_claims
@@ -37,6 +38,11 @@ class _Plan:
     text: str
     blocks: list[Block]
     english: bool
+
+    @property
+    def headline(self) -> str | None:
+        title = normalize(self.article.title or "").strip()
+        return title if title and self.english and self.parsed_blocks else None
 
     @property
     def parsed_blocks(self) -> list[Block]:
@@ -67,15 +73,19 @@ class Analyzer:
             for n, block in enumerate(plan.parsed_blocks):
                 texts.append(plan.text[block.start:block.end])
                 ledes.append(n == 0)
+            if plan.headline:
+                texts.append(plan.headline)
+                ledes.append(True)
         blocks = iter(analyse_blocks(self.nlp, texts, ledes, self.batch_size))
-        return [self._result(p, [next(blocks) for _ in p.parsed_blocks]) for p in plans]
+        return [self._result(p, [next(blocks) for _ in p.parsed_blocks], next(blocks) if p.headline else None)
+                for p in plans]
 
     @staticmethod
     def _plan(article: Article) -> _Plan:
         text = normalize(article.body)
         return _Plan(article, text, segment(text), article.is_english)
 
-    def _result(self, plan: _Plan, analysed: list[AnalysedBlock]) -> dict:
+    def _result(self, plan: _Plan, analysed: list[AnalysedBlock], headline: AnalysedBlock | None) -> dict:
         article = plan.article
         sentences: list[dict] = []
         entities: list[dict] = []
@@ -134,9 +144,14 @@ class Analyzer:
                 casualties += found
                 attacks += reported + killing_attacks(sent, found, reported, ctx)
                 remember(sent, ctx)
+        for claim in casualties:
+            claim["headline"] = False
+        link_actors(casualties, attacks)
         assign_event_ids(article.id, "casualty", casualties)
         assign_event_ids(article.id, "attack", attacks)
         mark_counted(casualties)
+        if headline is not None:
+            casualties = _with_headline(article.id, headline, casualties, ctx)
         return {
             "schema_version": SCHEMA_VERSION,
             "extractor_version": self.extractor_version,
@@ -157,6 +172,23 @@ class Analyzer:
             "stats": {"characters": len(article.body), "sentences": len(sentences),
                       "tokens": sum(len(part.doc) for part in analysed)},
         }
+
+
+def _with_headline(article_id: str, headline: AnalysedBlock, body: list[dict], ctx: ArticleContext) -> list[dict]:
+    """The body's claims and the headline's (offsets into the title, sentence 0). A headline claim
+    counts only where the body gives no counted figure of its status and speaks of violence ("Man shot
+    dead in Chicago" over a body that names the shooting but no death); otherwise its
+    ``not_counted_reason`` is headline."""
+    ctx.offset, ctx.sentence_index, ctx.last_place = 0, 0, None
+    claims = [claim | {"headline": True} for sentence in headline.sentences if sentence.parsed is not None
+              for sent in sentence.parsed.doc.sents for claim in casualty_claims(sent, ctx)]
+    assign_event_ids(article_id, "casualty", body + claims)  # the body's ids stay as they were
+    mark_counted(claims)
+    counted = {c["status"] for c in body if c["counted"]}
+    for claim in claims:
+        if claim["counted"] and (claim["status"] in counted or not ctx.violent):
+            claim["counted"], claim["not_counted_reason"] = False, "headline"
+    return body + claims
 
 
 def _sentence(index: int, start: int, text: str, kind: str) -> dict:

@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from stream.analysis import lexicon as lx
+from stream.analysis.actors import actor_list
 from stream.analysis.gazetteer import MAX_NAME, Entry, gazetteer, loose, normalize
 
 DOMINANCE = 10  # among equal evidence, the biggest candidate wins only when this many times bigger than the next
@@ -39,33 +40,25 @@ _FEATURES = {
 _FEATURE_SUFFIX = re.compile(r"\s+(?:" + "|".join(sorted(_FEATURES, key=len, reverse=True)) + r")$", re.I)
 _KIND_RANK = {"town": 3, "admin2": 2, "admin1": 1, "country": 0}
 PRECISION = {"town": 1, "admin2": 2, "admin1": 2, "country": 3}
-# The home country of armed groups and state forces named without a nationality (ISO codes). A stand-in
-# for the actor list: ``group_country`` is the one place to point at it.
-GROUP_COUNTRIES = {
-    "al-Shabaab": "SO", "Boko Haram": "NG", "Islamic State West Africa Province": "NG", "Taliban": "AF",
-    "Houthis": "YE", "Hezbollah": "LB", "Hamas": "PS", "Palestinian Islamic Jihad": "PS", "JNIM": "ML",
-    "Allied Democratic Forces": "CD", "M23": "CD", "CODECO": "CD", "FARDC": "CD", "Rapid Support Forces": "SD",
-    "FARC": "CO", "ELN": "CO", "Pakistani Taliban": "PK", "Arakan Army": "MM", "Syrian Democratic Forces": "SY",
-    "Hayat Tahrir al-Sham": "SY", "YPG": "SY", "Free Syrian Army": "SY", "Kataib Hezbollah": "IQ",
-}
-# Groups and forces lexicon.ACTOR_ALIASES does not name, by the names wire copy uses.
+# Armed groups the actor list (stream/analysis/data/actors.json) does not hold yet, by the names wire copy
+# uses, with their home country (ISO codes).
 MORE_GROUPS = {
-    "LNA": "LY", "Libyan National Army": "LY", "GNA": "LY", "Government of National Accord": "LY", "AQAP": "YE",
-    "SSPDF": "SS", "SPLA-IO": "SS", "SPLM-IO": "SS", "MILF": "PH", "NPA": "PH", "New People's Army": "PH",
-    "Abu Sayyaf": "PH", "TTP": "PK", "BLA": "PK", "CJNG": "MX", "Tatmadaw": "MM", "ISGS": "NE", "ISWAP": "NG",
-    "Ambazonian": "CM", "Amhara Fano": "ET", "TPLF": "ET", "OLA": "ET", "Anti-Balaka": "CF", "FACA": "CF",
-    "Mai-Mai": "CD", "Raia Mutomboki": "CD", "ISCAP": "CD", "Ahlu Sunnah Wa-Jama": "MZ",
+    "SSPDF": "SS", "MILF": "PH", "BLA": "PK", "Ambazonian": "CM", "Amhara Fano": "ET", "Anti-Balaka": "CF",
+    "FACA": "CF", "Raia Mutomboki": "CD", "ISCAP": "CD", "Ahlu Sunnah Wa-Jama": "MZ",
 }
 
-_GROUPS = {loose(normalize(alias)): GROUP_COUNTRIES[name]
-           for alias, name in {**lx.ACTOR_ALIASES, **lx.ARMED_GROUP_NAMES}.items() if name in GROUP_COUNTRIES} | {
-    loose(normalize(alias)): code for alias, code in MORE_GROUPS.items()}
+
+@lru_cache(maxsize=1)
+def _groups() -> dict[str, str]:
+    """Loose name key -> home country: the actor list's groups and forces by every alias, then MORE_GROUPS."""
+    listed = {loose(normalize(alias)): actor.country for alias, actor in actor_list().by_alias.items() if actor.country}
+    return listed | {loose(normalize(alias)): code for alias, code in MORE_GROUPS.items()}
 
 
 def group_country(name: str) -> str | None:
     """The home country of a named armed group or state force ("al-Shabaab", "Al Shabab" -> SO), if known."""
     key = normalize(name)
-    return _GROUPS.get(loose(key)) if len(key) >= 3 else None
+    return _groups().get(loose(key)) if len(key) >= 3 else None
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,7 @@ def _groups(claims: list[dict]) -> list[list[dict]]:
 
 
 def totals(claims: list[dict]) -> dict:
-    """``{status: {min, max, best, claims}}`` over the counted claims (statuses without one are absent)."""
+    """``{status: {min, max, best, claims, by_victim_type}}`` over the counted claims (statuses without one are absent)."""
     out = {}
     for status in STATUSES:
         counted = [c for c in claims if c["status"] == status and c["counted"]]
@@ -195,5 +195,16 @@ def totals(claims: list[dict]) -> dict:
             "max": None if None in maxes else sum(maxes),
             "best": sum(c["count"]["best"] for c in counted),
             "claims": [c["event_id"] for c in counted],
+            "by_victim_type": _by_victim_type(counted),
         }
     return out
+
+
+def _by_victim_type(counted: list[dict]) -> dict[str, int]:
+    """The best figure split by victim type (civilians, security_forces, combatants, mixed, unknown); the
+    parts add up to the total's ``best``."""
+    split: dict[str, int] = {}
+    for claim in counted:
+        kind = (claim.get("victims") or {}).get("type", "unknown")
+        split[kind] = split.get(kind, 0) + claim["count"]["best"]
+    return split

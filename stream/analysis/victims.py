@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from stream.analysis import lexicon as lx
+from stream.analysis.actors import actor_type
 from stream.analysis.quantities import Count, parse_count
 from stream.analysis.syntax import first_child, phrase
 
@@ -22,9 +23,44 @@ class Victims:
     count_span: Span | None
     kind: str
 
+    @property
+    def type(self) -> str:
+        """civilians, security_forces, combatants, mixed (coordinated groups of different types) or unknown."""
+        if self.span is None:
+            return _KIND_TYPES.get(self.kind, "unknown")
+        parts, current = [], []
+        for token in self.span:
+            if token.lower_ in ("and", "&") and current:
+                parts.append(current)
+                current = []
+            elif not token.is_punct:
+                current.append(token.lower_)
+        types = {victim_type(words) for words in [*parts, current] if words} - {"unknown"}
+        return types.pop() if len(types) == 1 else "mixed" if types else "unknown"
+
     def as_dict(self, offset: int) -> dict:
         text = self.span.text if self.span is not None else None
-        return {"text": text, "kind": self.kind}
+        return {"text": text, "kind": self.kind, "type": self.type}
+
+
+_KIND_TYPES = {**dict.fromkeys(("civilians", "children", "women", "journalists", "aid_workers"), "civilians"),
+               "soldiers": "security_forces", "police": "security_forces", "militants": "combatants"}
+_ACTOR_VICTIM_TYPES = {**dict.fromkeys(("state_forces", "external_forces"), "security_forces"),
+                       **dict.fromkeys(("protesters", "rioters", "civilians"), "civilians")}
+
+
+def victim_type(words: list[str]) -> str:
+    """The type of one victim group by its words: its head's kind ("Palestinian civilians", "police
+    officers"), else the actor it names ("Hamas members", "regime forces": combatants, security forces)."""
+    for word in reversed(words):
+        if word in lx.VICTIM_KINDS:
+            return _KIND_TYPES.get(lx.VICTIM_KINDS[word], "unknown")
+    named = next((lx.ARMED_GROUP_NAMES[g] for n in (3, 2, 1) for g in map(" ".join, zip(*(words[i:] for i in range(n))))
+                  if g in lx.ARMED_GROUP_NAMES), None)
+    kind = actor_type(words, named)
+    if kind is None:
+        return "unknown"
+    return _ACTOR_VICTIM_TYPES.get(kind, "combatants")
 
 
 def _is_number(token: Token) -> bool:

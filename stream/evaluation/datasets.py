@@ -85,7 +85,8 @@ def _acled_case(dataset: str, row: dict) -> Case | None:
     gold = {"fatalities": int(row["fatalities"]), "event_type": row["event_type"],
             "sub_event_type": row["sub_event_type"], "event_date": acled_date(row["event_date"]),
             "country": row["country"], "iso3": row["iso3"], "admin1": row["admin1"], "admin2": row["admin2"],
-            "admin3": row["admin3"], "location": row["location"],
+            "admin3": row["admin3"], "location": row["location"], "actor1": row["actor1"],
+            "inter1": int(row["inter1"] or 0),
             "latitude": float(row["latitude"] or "nan"), "longitude": float(row["longitude"] or "nan"),
             "coder_remark": bool(CODER_REMARK.search(row["notes"]))}
     article = Article(id=row["data_id"], body=row["notes"], published_at=epoch_iso(row["timestamp"]))
@@ -141,6 +142,7 @@ def _fakes_case(index: int, row: dict) -> Case:
     article = Article(id=row["unit_id"], body=row["article_content"], title=row["article_title"] or None,
                       published_at=published)
     gold = {"killed": int(row["nb_civilians"]) + int(row["nb_noncivilians"]),
+            "civilians": int(row["nb_civilians"]), "noncivilians": int(row["nb_noncivilians"]),
             "cause_of_death": row["cause_of_death"], "label": int(row["label"])}
     return Case("fakes", f"{index}:{row['unit_id']}", [article], gold)  # unit ids repeat
 

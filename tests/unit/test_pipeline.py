@@ -93,6 +93,7 @@ def test_pipeline_output_is_a_valid_processed_message(analyzer):
     messages = article_messages(analyse(analyzer), 1, [], max_message_bytes=10 * 1024 * 1024)
     assert messages[-1].topic == "articles.processed"
     assert messages[-1].value["totals"] == {"killed": {"min": 8, "max": 8, "best": 8,
-                                                       "claims": [messages[-1].value["casualties"][0]["event_id"]]},
+                                                       "claims": [messages[-1].value["casualties"][0]["event_id"]],
+                                                       "by_victim_type": messages[-1].value["totals"]["killed"]["by_victim_type"]},
                                             "kidnapped": messages[-1].value["totals"]["kidnapped"]}
     assert messages[-1].value["totals"]["kidnapped"]["best"] == 15

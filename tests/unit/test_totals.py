@@ -57,7 +57,8 @@ def test_totals_same_toll_takes_the_largest_figure():
     claims = [claim(12), claim(21, maximum=None), claim(9)]
     mark_counted(claims)
     assert [c["not_counted_reason"] for c in claims] == ["same_toll", None, "same_toll"]
-    assert totals(claims)["killed"] == {"min": 21, "max": None, "best": 21, "claims": [claims[1]["event_id"]]}
+    assert totals(claims)["killed"] == {"min": 21, "max": None, "best": 21, "claims": [claims[1]["event_id"]],
+                                       "by_victim_type": {"unknown": 21}}
 
 
 @pytest.mark.parametrize("claims, expected", [
