@@ -240,8 +240,8 @@ def run(data_dir: Path, *, jobs: int = 1, limit: int | None = None, only: list[s
                 items[half_of(case.case_id)] += case_items
             if name == "gva":
                 corpus_metrics["all"].update(score_incidents(cases, analyses))
-                for half, (half_cases, half_analyses) in _split(cases, analyses).items():
-                    corpus_metrics[half].update(score_incidents(half_cases, half_analyses))
+                for part, (part_cases, part_analyses) in _split(cases, analyses).items():
+                    corpus_metrics[part].update(score_incidents(part_cases, part_analyses))
             results["datasets"][name] = describe(cases, analyses, time.monotonic() - began)
     every = [item for half in HALVES for item in items[half]]
     results["metrics"] = dict(sorted({**aggregate(every), **corpus_metrics["all"]}.items()))

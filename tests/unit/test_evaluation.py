@@ -519,10 +519,16 @@ def test_evaluation_run_reports_each_half(tmp_path, monkeypatch):
     monkeypatch.setattr(harness, "_analyze", lambda name, cs, mapper, progress:
                         [analysis(article_id=a.id, totals={"killed": int(c.case_id[1:]) % 2}) for c in cs for a in c.articles])
     monkeypatch.setattr(harness, "_chunk_mapper", lambda jobs, model: contextlib.nullcontext(None))
-    monkeypatch.setitem(harness.DATASETS, "gva", dataclasses.replace(harness.DATASETS["gva"], load=lambda p, l: iter(cases)))
-    (tmp_path / harness.DATASETS["gva"].path).parent.mkdir(parents=True, exist_ok=True)
-    (tmp_path / harness.DATASETS["gva"].path).write_text("")
-    results = harness.run(tmp_path, only=["gva"])
+    later = [Case("fakes", f"f{n}", [Article(f"b{n}", "x")], {"killed": 1, "civilians": 1, "noncivilians": 0,
+                                                             "cause_of_death": "Shooting", "label": 1})
+             for n in range(12)]
+    for name, its_cases in (("gva", cases), ("fakes", later)):
+        monkeypatch.setitem(harness.DATASETS, name, dataclasses.replace(harness.DATASETS[name],
+                                                                        load=lambda p, l, c=its_cases: iter(c)))
+        (tmp_path / harness.DATASETS[name].path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / harness.DATASETS[name].path).write_text("")
+    results = harness.run(tmp_path, only=["gva", "fakes"])
+    assert results["datasets"]["fakes"]["cases"] == 12  # a dataset after gva is not cut to one half
     overall = results["metrics"]["gva_killed_exact"]
     by_half = {h: results["halves"][h]["gva_killed_exact"] for h in harness.HALVES}
     assert sum(r["n"] for r in by_half.values()) == overall["n"] == 12
