@@ -37,7 +37,8 @@ def test_acceptance_fresh_toll_with_source_and_perpetrator(analog):
     toll = one(analog["casualties"], status="killed", counted=True)
     assert (toll["count"]["min"], toll["count"]["max"], toll["count"]["best"]) == (31, None, 31)
     assert toll["victims"]["text"] == "people"
-    assert toll["perpetrator"] == {"text": "Russian forces", "canonical": "Russia"}
+    assert toll["perpetrator"] == {"text": "Russian forces", "canonical": "Russia", "type": "state_forces",
+                                   "country_code": "RU"}
     assert toll["attribution"] == {"text": "Kharkiv regional officials"}
     assert toll["certainty"] == "reported" and not toll["historical"] and not toll["background"]
 
@@ -62,7 +63,7 @@ def test_acceptance_attacks_with_actor_target_and_claim(analog):
     missiles = one(analog["attacks"], attack_type="missile_strike", sentence=1)
     assert missiles["actor"]["canonical"] == "Russia" and missiles["target"]["text"] == "Odesa and Dnipro"
     air = one(analog["attacks"], attack_type="airstrike")
-    assert air["actor"] == {"text": "Russian", "canonical": "Russia"}
+    assert air["actor"] == {"text": "Russian", "canonical": "Russia", "type": "state_forces", "country_code": "RU"}
     assert air["target"]["text"] == "parts of Kharkiv's northern districts"
     drone = one(analog["attacks"], attack_type="drone_strike")
     assert drone["claimed_by"]["text"] == "Ukraine's military intelligence" and drone["certainty"] == "claimed"
