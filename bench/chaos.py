@@ -27,7 +27,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -41,7 +40,7 @@ from stream.audit_run import run_audit  # noqa: E402
 from stream.broker.local import LocalCluster, replication_for  # noqa: E402
 from tests.integration.conftest import Pipeline, new_pipeline, wait_for  # noqa: E402
 from tests.integration.faults import (FAST_FAILOVER, accounted, articles, bad_ids, children,  # noqa: E402
-                                      kill_worker, processed_count)
+                                      identical_copies, kill_worker, processed_count)
 from tests.integration.test_faults_startup import SLOW_SEEK, same_partition  # noqa: E402
 
 
@@ -199,8 +198,8 @@ class Campaign:
         wanted = set(sent)
         out = asyncio.run(pipe.read((topics.PROCESSED, topics.DEADLETTER, topics.CASUALTIES, topics.ATTACKS),
                                     until=lambda r: accounted(r, wanted), timeout=timeout, raise_on_timeout=False))
-        copies = _identical(out[topics.PROCESSED], "article_id")
-        _identical(out[topics.CASUALTIES] + out[topics.ATTACKS], "event_id")
+        copies = identical_copies(out[topics.PROCESSED], lambda v: v["article_id"])
+        identical_copies(out[topics.CASUALTIES] + out[topics.ATTACKS], lambda v: v["event_id"])
         settings = pipe.settings()
         time.sleep(3)  # a commit interval, so the committed offsets have caught up with the outputs
         audit, _ = asyncio.run(run_audit(settings, pipe.url, group=settings.faust_id))
@@ -210,18 +209,6 @@ class Campaign:
                 "expected_dead": len(bad_ids(sent)), "duplicated": sum(n - 1 for n in copies.values()),
                 "lost": totals["lost"], "pending": totals["pending"],
                 "unaccounted_ids": sorted(wanted - set(copies) - dead)[:20]}
-
-
-def _identical(records: list, key: str) -> Counter:
-    """Copies per key; raises if a replayed copy differs from the first (a replay must repeat, never differ)."""
-    first: dict[str, dict] = {}
-    copies: Counter = Counter()
-    for record in records:
-        k = record.value[key]
-        copies[k] += 1
-        if first.setdefault(k, record.value) != record.value:
-            raise AssertionError(f"a replayed copy of {k} differs from the first")
-    return copies
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -192,9 +192,7 @@ class GuardedConsumer(faust_aiokafka.Consumer):
 
     def resume_flow(self) -> None:
         # Faust calls this right after app.flow_control.resume() cleared the agents' buffers.
-        for tp, offset in self._guard.buffers_cleared().items():
-            if not self._guarded(tp):
-                continue
+        for tp, offset in self._guard.buffers_cleared().items():  # the guard holds guarded partitions only
             log.info("%s[%d]: records handed out before the flow resumed were cleared from the agents' "
                      "buffers: reading again from %d", tp.topic, tp.partition, offset)
             self._guard.refetching(tp, offset)  # records of fetches begun before are stale from now on

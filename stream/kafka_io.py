@@ -402,8 +402,7 @@ async def committed_offsets(settings: Settings, broker: str, group: str, topic: 
     """The group's committed offset per partition of ``topic``; a partition it has committed nothing on is absent."""
     admin = await _admin(client_kwargs(settings, broker))
     try:
-        partitions = [TopicPartition(topic, tp.partition) for tp in await _partitions(settings, broker, topic)]
-        offsets = await admin.list_consumer_group_offsets(group, partitions=partitions)
+        offsets = await admin.list_consumer_group_offsets(group, partitions=await _partitions(settings, broker, topic))
     finally:
         await admin.close()
     return {tp.partition: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}

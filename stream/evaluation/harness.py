@@ -181,12 +181,8 @@ def half_of(case_id: str) -> str:
     return HALVES[hashlib.sha256(case_id.encode()).digest()[0] & 1]
 
 
-def score(cases: list[Case], analyses: list[dict]) -> list[Item]:
-    """Every case's outcomes; ``analyses`` are in the order of the cases' articles."""
-    return [item for _, case_items in score_by_case(cases, analyses) for item in case_items]
-
-
 def score_by_case(cases: list[Case], analyses: list[dict]) -> list[tuple[Case, list[Item]]]:
+    """Each case with its outcomes; ``analyses`` are in the order of the cases' articles."""
     remaining = iter(analyses)
     return [(case, SCORERS[case.dataset](case.case_id, list(islice(remaining, len(case.articles))), case.gold))
             for case in cases]

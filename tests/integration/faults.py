@@ -93,8 +93,8 @@ async def account(pipe, sent: dict[str, bytes], *, timeout: float = 240) -> Tall
     wanted = set(sent)
     out = await pipe.read((topics.PROCESSED, topics.DEADLETTER, topics.CASUALTIES, topics.ATTACKS),
                           until=lambda r: accounted(r, wanted), timeout=timeout)
-    processed = _identical_copies(out[topics.PROCESSED], lambda v: v["article_id"])
-    _identical_copies(out[topics.CASUALTIES] + out[topics.ATTACKS], lambda v: v["event_id"])
+    processed = identical_copies(out[topics.PROCESSED], lambda v: v["article_id"])
+    identical_copies(out[topics.CASUALTIES] + out[topics.ATTACKS], lambda v: v["event_id"])
     dead = {r.value["article_id"] for r in out[topics.DEADLETTER]} & wanted
     assert not dead & set(processed), f"processed and dead-lettered: {sorted(dead & set(processed))[:5]}"
     assert dead == bad_ids(sent), f"unexpected dead letters: {sorted(dead ^ bad_ids(sent))[:5]}"
@@ -103,7 +103,7 @@ async def account(pipe, sent: dict[str, bytes], *, timeout: float = 240) -> Tall
                  duplicated=sum(processed[i] - 1 for i in done), lost=len(wanted - done - dead))
 
 
-def _identical_copies(records: list, key) -> Counter:
+def identical_copies(records: list, key) -> Counter:
     """How many copies each key has; asserts that the copies are equal (a replay repeats, it never differs)."""
     first: dict[str, dict] = {}
     copies: Counter = Counter()

@@ -502,7 +502,9 @@ def test_evaluation_one_failing_article_costs_only_itself():
 def test_evaluation_score_regroups_analyses_by_case():
     gold = {"killed": 1, "injured": 0, "date": "2016-03-03"}
     cases = [Case("gva", "i1", [Article("a", "x"), Article("b", "y")], gold), Case("gva", "i2", [Article("c", "z")], gold)]
-    items = harness.score(cases, [analysis(article_id=i, totals={"killed": 1}) for i in "abc"])
+    scored = harness.score_by_case(cases, [analysis(article_id=i, totals={"killed": 1}) for i in "abc"])
+    assert [case.case_id for case, _ in scored] == ["i1", "i2"]
+    items = [item for _, case_items in scored for item in case_items]
     assert [i.metric for i in items].count("gva_killed_exact_incident") == 2
     assert all(i.hit for i in items)
 
