@@ -72,9 +72,10 @@ def draw(seed: int) -> Scenario:
 class Campaign:
     """Runs scenarios; keeps one single-broker cluster for those that need no cluster of their own."""
 
-    def __init__(self, home: Path, verbose: bool) -> None:
+    def __init__(self, home: Path, verbose: bool, logs: Path | None = None) -> None:
         self.home = home
         self.verbose = verbose
+        self.logs = logs
         self.stack = ExitStack()
         self._shared: LocalCluster | None = None
 
@@ -111,7 +112,16 @@ class Campaign:
             finally:
                 for worker in pipe.workers:
                     worker.stop()
+            if self.logs and (outcome["lost"] or outcome["pending"]):
+                self._keep_logs(scenario, pipe)
         return {**asdict(scenario), **outcome, "seconds": round(time.monotonic() - started, 1)}
+
+    def _keep_logs(self, scenario: Scenario, pipe: Pipeline) -> None:
+        kept = self.logs / f"seed-{scenario.seed}"
+        kept.mkdir(parents=True, exist_ok=True)
+        for log in sorted(pipe.home.glob("worker-*.log")):
+            (kept / log.name).write_bytes(log.read_bytes())
+        print(f"    the workers' logs are in {kept}", flush=True)
 
     def _env(self, scenario: Scenario) -> dict:
         return SLOW_SEEK if scenario.slow_seek else FAST_FAILOVER
@@ -218,12 +228,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=lambda s: [int(x) for x in s.split(",") if x], default=None,
                         help="exactly these seeds, comma-separated")
     parser.add_argument("--verbose", action="store_true", help="say each step of each scenario")
+    parser.add_argument("--logs", type=Path, default=None, help="keep the workers' logs of failing seeds here")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "chaos.json")
     args = parser.parse_args(argv)
     seeds = args.seeds or list(range(args.first, args.first + args.runs))
     results = []
     with tempfile.TemporaryDirectory(prefix="chaos-") as tmp:
-        campaign = Campaign(Path(tmp), args.verbose)
+        campaign = Campaign(Path(tmp), args.verbose, args.logs)
         try:
             for n, seed in enumerate(seeds, 1):
                 scenario = draw(seed)

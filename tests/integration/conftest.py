@@ -106,7 +106,7 @@ class Pipeline:
 
     def start_worker(self, *, wait: bool = True, **extra_env: str) -> Worker:
         """A `stream worker` process; ``wait``: return once it is ready (else at once: it may wait for a broker)."""
-        log = self.home / f"worker-{len(self.workers)}.log"
+        log = self.home / f"worker-{len(list(self.home.glob('worker-*.log')))}.log"  # workers removed keep theirs
         env = {**os.environ, **self.env, "STREAM_WEB_PORT": str(free_port()), **extra_env}
         with log.open("wb") as out:
             proc = subprocess.Popen([sys.executable, "-m", "stream.cli", "worker", "-l", "info"], env=env,

@@ -50,10 +50,10 @@ def test_bench_chaos_fixed_seeds_lose_nothing(tmp_path):
     # seed 8: a group with offsets on one partition per input topic, articles produced while the worker
     # starts, committed-offset look-ups slowed (the start-up race); seed 7: two workers, one leaves, one
     # is SIGKILLed and restarted
-    out = tmp_path / "chaos.json"
-    done = subprocess.run([sys.executable, "bench/chaos.py", "--seeds", "8,7", "--out", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    out, logs = tmp_path / "chaos.json", tmp_path / "logs"
+    done = subprocess.run([sys.executable, "bench/chaos.py", "--seeds", "8,7", "--out", str(out), "--logs", str(logs)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:] + what_the_workers_said(logs)
     scenarios = json.loads(out.read_text())["scenarios"]
     assert [s["seed"] for s in scenarios] == [8, 7]
     assert scenarios[0]["group"] == "partial" and scenarios[0]["timing"] == "during" and scenarios[0]["slow_seek"]
@@ -61,3 +61,11 @@ def test_bench_chaos_fixed_seeds_lose_nothing(tmp_path):
         assert s["lost"] == 0 and s["pending"] == 0 and s["processed"] + s["dead_lettered"] == s["sent"], s
         assert s["dead_lettered"] == s["expected_dead"]
     assert "0 lost" in done.stdout
+
+
+def what_the_workers_said(logs: Path) -> str:
+    """The lines of a failing seed's worker logs that tell how its partitions were positioned and committed."""
+    wanted = ("WARNING", "ERROR", "reading again", "Seek stream", "Resuming flow", "generation", "Ready")
+    lines = [f"{log.parent.name}/{log.name}: {line}" for log in sorted(logs.glob("*/*.log"))
+             for line in log.read_text(errors="replace").splitlines() if any(w in line for w in wanted)]
+    return "\n".join(lines)[-6000:]

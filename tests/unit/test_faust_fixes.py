@@ -3,7 +3,7 @@
 import faust
 import pytest
 
-from stream.faust_fixes import DELIVER, DROP, REFETCH, PositionGuard, install
+from stream.faust_fixes import DELIVER, DROP, JUMP, REFETCH, PositionGuard, install
 
 TP = ("articles.raw", 3)
 GAP_FREE = {"articles.raw"}
@@ -117,15 +117,20 @@ def test_a_jump_in_a_fresh_fetch_is_read_again_once_then_taken_as_a_real_hole():
     assert guard.decide(TP, 9, began) == (REFETCH, 5)
     guard.refetching(TP, 5)
     assert guard.decide(TP, 10, began) == (DROP, None)
-    # Read again from 5, the log still starts at 9 (retention removed 5-8): Faust may record its gap.
-    deliver(guard, [9, 10], guard.fetch_began())
+    # Read again from 5, the log still starts at 9 (retention removed 5-8): 5-8 are counted as done.
+    assert guard.decide(TP, 9, guard.fetch_began()) == (JUMP, 5)
+    guard.delivered(TP, 9)
+    deliver(guard, [10], guard.fetch_began())
     assert guard.next_offset(TP) == 11
 
 
-def test_without_the_hole_check_a_jump_in_a_fresh_fetch_is_left_to_faust():
+def test_without_the_hole_check_a_jump_in_a_fresh_fetch_is_a_real_hole_at_once():
     guard = PositionGuard()  # a compacted topic, or exactly-once (transaction markers leave real holes)
     guard.sought(TP, 0)
-    deliver(guard, [0, 1, 3, 4], guard.fetch_began())
+    deliver(guard, [0, 1], guard.fetch_began())
+    assert guard.decide(TP, 3, guard.fetch_began()) == (JUMP, 2)
+    guard.delivered(TP, 3)
+    deliver(guard, [4], guard.fetch_began())
 
 
 def test_records_behind_the_position_are_left_to_faust_and_do_not_move_it_back():
@@ -153,7 +158,55 @@ def test_on_a_compacted_topic_a_stale_record_is_still_read_again():
     guard.sought(processed, 145)
     assert guard.decide(processed, 152, began) == (REFETCH, 145)
     guard.refetching(processed, 145)
-    assert guard.decide(processed, 160, guard.fetch_began()) == (DELIVER, None)  # compaction holes are real
+    assert guard.decide(processed, 160, guard.fetch_began()) == (JUMP, 145)  # compaction holes are real
+
+
+def never_in_flight() -> bool:
+    return False
+
+
+@pytest.mark.parametrize(("committed", "start", "done_from", "held"), [
+    (40, 40, 40, False),  # the run begins at the committed offset
+    (40, 40, 41, True),  # one past it: Faust's own check lets this through, skipping 40
+    (40, 40, 45, True),
+    (None, 0, 1, True),  # no committed offset: the run must begin where the seek put the partition
+    (None, 0, 0, False),
+    (None, None, 7, False),  # never sought: nothing is known, Faust decides
+    (52, 40, 52, False),  # committed since the seek
+])
+def test_a_commit_waits_for_the_first_offset_not_known_done(committed, start, done_from, held):
+    guard = PositionGuard(GAP_FREE)
+    if start is not None:
+        guard.sought(TP, start)
+    floor = guard.commit_floor(TP, committed)
+    if floor is None:
+        assert not held
+        return
+    assert guard.commit_check(TP, floor, done_from, never_in_flight)[0] is held
+
+
+def test_a_record_dropped_on_the_way_is_read_again_once_a_later_one_was_taken():
+    guard = PositionGuard(GAP_FREE)
+    guard.sought(TP, 0)
+    deliver(guard, range(0, 4), guard.fetch_began())
+    assert guard.commit_check(TP, 0, 1, never_in_flight) == (True, None)  # 1 acknowledged, nothing taken seen yet
+    guard.taken(TP, 1)  # the stream skipped 0 and took 1
+    assert guard.commit_check(TP, 0, 1, never_in_flight) == (True, 0)
+    assert guard.commit_check(TP, 0, 1, never_in_flight) == (True, None)  # the next commit: already on its way
+    guard.refetching(TP, 0)
+    deliver(guard, [0], guard.fetch_began())
+    guard.taken(TP, 3)  # a copy handed out before the read-again: 0's new copy is still on its way
+    assert guard.commit_check(TP, 0, 1, never_in_flight) == (True, None)
+    assert guard.commit_check(TP, 0, 0, never_in_flight) == (False, None)  # processed at last
+
+
+def test_a_record_being_processed_is_waited_for_not_read_again():
+    guard = PositionGuard(GAP_FREE)
+    guard.sought(TP, 10)
+    deliver(guard, range(10, 13), guard.fetch_began())
+    guard.taken(TP, 10)
+    guard.taken(TP, 11)
+    assert guard.commit_check(TP, 10, 11, lambda: True) == (True, None)
 
 
 @pytest.mark.parametrize(("guarantee", "installed"), [("at_least_once", True), ("exactly_once", False)])
