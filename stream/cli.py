@@ -13,6 +13,7 @@ from rich.console import Console
 
 from stream import settings as settings_module
 from stream.settings import Settings, SettingsError
+from stream.sink.browse_command import browse as browse_command
 from stream.sink.command import sink as sink_command
 from stream.sink.export_command import export as export_command
 
@@ -526,16 +527,20 @@ def evaluate(args: tuple[str, ...]) -> None:
 # -- demo -------------------------------------------------------------------------------
 @main.command()
 @click.option("--web-port", type=int, default=None, help="Port of the worker's web view (default STREAM_WEB_PORT).")
-def demo(web_port: int | None) -> None:
-    """The whole pipeline on sample articles: broker, worker, events as they arrive. Ctrl-C stops it all."""
+@click.option("--history-port", type=int, default=8001, show_default=True,
+              help="Port of the history browser over the demo's sink file.")
+def demo(web_port: int | None, history_port: int) -> None:
+    """The whole pipeline on sample articles: broker, worker, sink, history browser, events as they arrive.
+    Ctrl-C stops it all."""
     from stream.demo import run_demo
 
-    run_demo(_settings(), web_port, err, out)
+    run_demo(_settings(), web_port, err, out, history_port=history_port)
 
 
 # -- commands in modules of their own -----------------------------------------------------
 main.add_command(sink_command)
 main.add_command(export_command)
+main.add_command(browse_command)
 
 if __name__ == "__main__":
     main()

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -70,7 +71,23 @@ async def _watch(settings: Settings, url: str, worker: subprocess.Popen, log_pat
                           "`stream produce FILE` in another terminal. Ctrl-C stops the demo.")
 
 
-def run_demo(settings: Settings, web_port: int | None, err: Console, out: Console) -> None:
+def _start_browser(database: str, database_file: Path, settings: Settings, port: int,
+                   err: Console) -> tuple[subprocess.Popen, str] | None:
+    """`stream browse` over the demo's sink file, once the sink has made it; None if it did not in 30 s."""
+    deadline = time.monotonic() + 30
+    while not database_file.exists():
+        if time.monotonic() > deadline:
+            err.print(f"[yellow]no history browser: the sink did not create {database_file} in 30 s; see "
+                      f"{settings.state_dir / 'demo-sink.log'}[/]")
+            return None
+        time.sleep(0.2)
+    proc = _start(["browse", database, "--port", str(port)], settings.state_dir / "demo-browse.log")
+    url = f"http://{settings.web_host}:{port}/{database_file.stem}"
+    err.print(f"history browser: {url} (`stream browse {database}`)")
+    return proc, url
+
+
+def run_demo(settings: Settings, web_port: int | None, err: Console, out: Console, *, history_port: int = 8001) -> None:
     started_broker = False
     if settings.uses_local_broker:
         cluster = local_cluster(settings)
@@ -86,20 +103,24 @@ def run_demo(settings: Settings, web_port: int | None, err: Console, out: Consol
         url = settings.broker
     err.print(f"broker: {url}")
     asyncio.run(ensure_topics(for_local_cluster(settings), url))
+    database_file = settings.state_dir / "demo-events.db"
+    database = f"sqlite:///{database_file}"
+    sink = _start(["sink", database], settings.state_dir / "demo-sink.log")
+    err.print(f"sink started: current tables in {database_file} (`stream export {database} -o events.csv`)")
+    history = _start_browser(database, database_file, settings, history_port, err)
     port = web_port or settings.web_port
     log_path = settings.state_dir / "demo-worker.log"
-    worker = _start(["worker", "-l", "info"], log_path, STREAM_WEB_PORT=str(port))
+    worker = _start(["worker", "-l", "info"], log_path, STREAM_WEB_PORT=str(port),
+                    STREAM_HISTORY_URL=settings.history_url or (history[1] if history else ""))
     token_hint = "?token=<STREAM_WEB_TOKEN>" if settings.web_token else ""
     err.print(f"worker started (pid {worker.pid}); dashboard: http://{settings.web_host}:{port}/dashboard{token_hint}")
-    database = f"sqlite:///{settings.state_dir / 'demo-events.db'}"
-    sink = _start(["sink", database], settings.state_dir / "demo-sink.log")
-    err.print(f"sink started: current tables in {database.removeprefix('sqlite:///')} "
-              f"(`stream export {database} -o events.csv`)")
     try:
         asyncio.run(_watch(settings, url, worker, log_path, out, err))
     except KeyboardInterrupt:
         err.print("stopping...")
     finally:
+        if history:
+            _stop(history[0])
         _stop(sink)
         _stop(worker)
         if started_broker:

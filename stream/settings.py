@@ -85,6 +85,8 @@ class Settings:
     web_port: int = 6066
     # When set, /dashboard and /api/* need it (Bearer header or ?token=); probes and /metrics stay open.
     web_token: str = field(default="", repr=False)
+    # Where the dashboard links "history" to: a `stream browse` page over a sink's file (empty: no link).
+    history_url: str = ""
     # Faust's /table (reads table keys: the ledger) and /router (cluster topology) endpoints.
     web_tables: bool = False
     web_router: bool = False
@@ -151,6 +153,7 @@ _ENV_NAMES = {
     "maven_repo": "STREAM_MAVEN_REPO",
     "web_host": "STREAM_WEB_HOST",
     "web_token": "STREAM_WEB_TOKEN",
+    "history_url": "STREAM_HISTORY_URL",
 }
 
 

@@ -26,9 +26,11 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
-def render(*, worker_id: str, group: str, extractor_version: str, nonce: str) -> str:
+def render(*, worker_id: str, group: str, extractor_version: str, nonce: str, history_url: str = "") -> str:
+    history = (f'<a id="history" href="{escape(history_url)}" rel="noopener">history (all events)</a>'
+               if history_url.startswith(("http://", "https://")) else "")
     return PAGE.substitute(worker=escape(worker_id), group=escape(group), extractor=escape(extractor_version),
-                           nonce=nonce, style=STYLE, script=SCRIPT)
+                           nonce=nonce, style=STYLE, script=SCRIPT, history=history)
 
 
 def headers(nonce: str) -> dict[str, str]:

@@ -107,5 +107,6 @@ def register(app: faust.App, ops: Ops) -> None:
     async def dashboard_page(view: faust.web.View, request: faust.web.Request) -> faust.web.Response:
         nonce = dashboard.new_nonce()
         page = dashboard.render(worker_id=ops.runtime.worker_id, group=ops.settings.faust_id,
-                                extractor_version=ops.runtime.extractor_version, nonce=nonce)
+                                extractor_version=ops.runtime.extractor_version, nonce=nonce,
+                                history_url=ops.settings.history_url)
         return view.html(page, headers=dashboard.headers(nonce))

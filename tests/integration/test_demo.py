@@ -3,6 +3,7 @@ Ctrl-C stops what it started."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -26,7 +27,9 @@ def test_demo_prints_events_and_stops_cleanly(pipeline, tmp_path):
     with out.open("wb") as stdout, err.open("wb") as stderr:
         # Ctrl-C as in a terminal, even when the tests themselves run in the background (where SIGINT is
         # inherited as ignored, and Python then never raises KeyboardInterrupt).
-        demo = subprocess.Popen([sys.executable, "-m", "stream.cli", "demo", "--web-port", str(port)], env=env,
+        history_port = free_port()
+        demo = subprocess.Popen([sys.executable, "-m", "stream.cli", "demo", "--web-port", str(port),
+                                 "--history-port", str(history_port)], env=env,
                                 stdout=stdout, stderr=stderr,
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
@@ -40,6 +43,13 @@ def test_demo_prints_events_and_stops_cleanly(pipeline, tmp_path):
             database = Path(pipeline.env["STREAM_STATE_DIR"]) / "demo-events.db"
             assert str(database) in err.read_text()
             wait_for(lambda: _casualty_rows(database), "the demo's sink to write the claims", timeout=60)
+            history = f"http://127.0.0.1:{history_port}/demo-events"
+            assert f"history browser: {history}" in err.read_text()
+            rows = wait_for(lambda: _json(f"{history}/casualties.json?_shape=array"), "the history browser",
+                            timeout=60)
+            assert all(r["event_id"] and r["article_id"] for r in rows)  # the sink's own rows, through Datasette
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/dashboard", timeout=10) as page:
+                assert f'href="{history}"' in page.read().decode()
         finally:
             demo.send_signal(signal.SIGINT)
             try:
@@ -63,3 +73,11 @@ def _casualty_rows(database: Path) -> int:
         return 0
     finally:
         conn.close()
+
+
+def _json(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as page:
+            return json.loads(page.read()) or None
+    except OSError:
+        return None

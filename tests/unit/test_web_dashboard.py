@@ -38,3 +38,13 @@ def test_web_dashboard_loads_nothing_from_elsewhere():
     page = dashboard.render(worker_id="w", group="g", extractor_version="e", nonce="n")
     assert not re.search(r"(src|href)=\"(https?:)?//", page)
     assert "http://" not in dashboard.SCRIPT.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_web_dashboard_links_the_history_browser_only_when_set_and_http():
+    def render(url):
+        return dashboard.render(worker_id="w", group="g", extractor_version="e", nonce="n", history_url=url)
+
+    assert 'id="history"' not in render("")
+    assert 'href="http://127.0.0.1:8001/demo-events"' in render("http://127.0.0.1:8001/demo-events")
+    assert 'id="history"' not in render("javascript:alert(1)")
+    assert HOSTILE not in render("https://x/" + HOSTILE)
