@@ -71,4 +71,5 @@ def serve_args(path: Path, metadata_file: Path, *, host: str, port: int) -> list
     """The ``datasette serve`` arguments: read-only, modest limits, no SQL writes."""
     return ["serve", str(path), "--metadata", str(metadata_file), "--host", host, "--port", str(port),
             "--setting", "default_page_size", "50", "--setting", "sql_time_limit_ms", "3000",
-            "--setting", "facet_time_limit_ms", "500", "--setting", "allow_download", "off"]
+            "--setting", "facet_time_limit_ms", "1000", "--setting", "suggest_facets", "off",
+            "--setting", "allow_download", "off"]
