@@ -11,7 +11,9 @@ a worker at a random point, then a restart; the broker stopped for a few seconds
 of three, one broker killed and restarted; and the committed-offset look-ups slowed (the start-up
 race of issue 13 made wide). The outcome is the audit's: lost records (behind the group's committed
 offset, with no output), and duplicates on `articles.processed`, each checked to be identical to
-its first copy (same event ids). A failing seed prints its scenario and replays with ``--seeds``.
+its first copy (same event ids). A failing seed prints its scenario and replays with ``--seeds``. A
+worker that exits with an error (one started while the broker is away does) is started again, as
+compose's restart policy or a Kubernetes Deployment would (``restarted_after_exit``).
 Scenarios share one broker (a fresh topic prefix, so a fresh group, each) except the three-broker
 ones, which start their own cluster. JSON in bench/results/chaos.json.
 """
@@ -106,15 +108,34 @@ class Campaign:
             home = self.home / f"seed-{scenario.seed}"
             home.mkdir(parents=True, exist_ok=True)
             pipe = new_pipeline(cluster.url(), home, replication_factor=replication_for(len(cluster.nodes())))
+            stop = threading.Event()
+            restarts: list[int] = []
+            supervisor = threading.Thread(target=self._supervise, args=(scenario, pipe, stop, restarts), daemon=True)
+            supervisor.start()
             try:
                 sent = self._play(scenario, cluster, pipe)
-                outcome = self._outcome(pipe, sent)
+                outcome = {**self._outcome(pipe, sent), "restarted_after_exit": len(restarts)}
             finally:
+                stop.set()
+                supervisor.join()
                 for worker in pipe.workers:
                     worker.stop()
             if self.logs and (outcome["lost"] or outcome["pending"]):
                 self._keep_logs(scenario, pipe)
         return {**asdict(scenario), **outcome, "seconds": round(time.monotonic() - started, 1)}
+
+    def _supervise(self, scenario: Scenario, pipe: Pipeline, stop: threading.Event, restarts: list[int]) -> None:
+        """What compose's restart policy or a Kubernetes Deployment does: a worker that exits with an error (one
+        that lost the broker while it started does) is started again."""
+        seen: set[int] = set()
+        while not stop.wait(1.0):
+            for worker in list(pipe.workers):
+                code = worker.proc.poll()
+                if code is not None and code > 0 and worker.proc.pid not in seen:
+                    seen.add(worker.proc.pid)
+                    restarts.append(code)
+                    self.say(f"a worker exited with status {code}: started again, as its supervisor would")
+                    pipe.start_worker(wait=False, **self._env(scenario))
 
     def _keep_logs(self, scenario: Scenario, pipe: Pipeline) -> None:
         kept = self.logs / f"seed-{scenario.seed}"
@@ -244,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
                 verdict = "LOST " + ",".join(result["unaccounted_ids"]) if result["lost"] or result["pending"] else "ok"
                 print(f"    sent {result['sent']} processed {result['processed']} dead-lettered "
                       f"{result['dead_lettered']} duplicated {result['duplicated']} lost {result['lost']} "
-                      f"pending {result['pending']} in {result['seconds']} s: {verdict}", flush=True)
+                      f"pending {result['pending']} in {result['seconds']} s"
+                      + (f" (workers restarted after an error exit: {result['restarted_after_exit']})"
+                         if result["restarted_after_exit"] else "") + f": {verdict}", flush=True)
                 _write(args.out, results)  # after each scenario: a campaign cut short keeps what it measured
         finally:
             campaign.stack.close()

@@ -43,6 +43,7 @@ def run_extract(source: str, published_at: str | None, settings: Settings, sink:
                           max_message_bytes=settings.max_message_bytes, validate=settings.validate_output,
                           analyze=partial(analyze_isolated, analyzer))
     builder = IncidentBuilder(window_days=settings.incident_window_days, undated_days=settings.incident_undated_days,
+                              idle_articles=settings.incident_idle_articles,
                               extractor_version=analyzer.extractor_version,
                               tombstone_after=settings.incident_tombstone_after) if incidents else None
     held: list[tuple[str, int, bytes]] = []

@@ -46,7 +46,7 @@ articles_table = _table("incident-articles")
 buckets_table = _table("incident-buckets")
 
 clusterer = Clusterer(Stores(incidents_table, index_table, articles_table, buckets_table),
-                      window_days=SETTINGS.incident_window_days,
+                      window_days=SETTINGS.incident_window_days, idle_articles=SETTINGS.incident_idle_articles,
                       tombstone_after=SETTINGS.incident_tombstone_after,
                       extractor_version=runtime.extractor_version)
 _check_candidates = validator("incident_candidates.json")

@@ -100,11 +100,13 @@ class Settings:
     article_time_budget: int = 120
     validate_output: bool = True
     # The incident stage: incidents whose time ended this many days before the newest event of their
-    # bucket are closed (their last record stands); an absorbed or withdrawn incident's tombstone
+    # bucket, and that none of the bucket's last incident_idle_articles articles joined, are closed
+    # (their last record stands); an absorbed or withdrawn incident's tombstone
     # follows its last record after this many seconds; a report with no date of its own happened
     # within this many days before publication; how often due tombstones are looked for (seconds).
     incidents: bool = True
     incident_window_days: int = 14
+    incident_idle_articles: int = 50
     incident_tombstone_after: int = 3600
     incident_undated_days: int = 7
     incident_sweep_seconds: int = 30
@@ -170,6 +172,7 @@ _INT_ENV = {
     "nlp_processes": ("STREAM_NLP_PROCESSES", 0),
     "article_time_budget": ("STREAM_ARTICLE_TIME_BUDGET", 1),
     "incident_window_days": ("STREAM_INCIDENT_WINDOW_DAYS", 1),
+    "incident_idle_articles": ("STREAM_INCIDENT_IDLE_ARTICLES", 0),
     "incident_tombstone_after": ("STREAM_INCIDENT_TOMBSTONE_AFTER", 0),
     "incident_undated_days": ("STREAM_INCIDENT_UNDATED_DAYS", 0),
     "incident_sweep_seconds": ("STREAM_INCIDENT_SWEEP_SECONDS", 1),

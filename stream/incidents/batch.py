@@ -7,15 +7,15 @@ same order it builds the same incidents as the worker.
 from __future__ import annotations
 
 from stream.incidents.candidates import candidates
-from stream.incidents.clustering import Clusterer, Stores, Update
+from stream.incidents.clustering import IDLE_ARTICLES, Clusterer, Stores, Update
 from stream.incidents.routing import bucket_of, route
 
 
 class IncidentBuilder:
     def __init__(self, *, window_days: int, undated_days: int, extractor_version: str,
-                 tombstone_after: float = 3600.0):
+                 tombstone_after: float = 3600.0, idle_articles: int = IDLE_ARTICLES):
         self.clusterer = Clusterer(Stores({}, {}, {}, {}), window_days=window_days, tombstone_after=tombstone_after,
-                                   extractor_version=extractor_version)
+                                   extractor_version=extractor_version, idle_articles=idle_articles)
         self.undated_days = undated_days
         self.routes: dict[str, list[str]] = {}
         self.joined: dict[tuple[str, int], list[str]] = {}  # (article id, revision) -> incidents joined then

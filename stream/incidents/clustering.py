@@ -7,15 +7,19 @@ State lives in four mappings, dicts in ``stream extract`` and Faust tables in th
   last_seen, merged_into, closes_at, published (a digest of the last record's content)};
 * ``index``: "bucket|week" -> ids of the incidents whose time touches that ISO week;
 * ``articles``: "bucket|article id" -> {revision, incidents}: what an article contributed;
-* ``buckets``: bucket -> {watermark, weeks, pending}: the newest event day seen, the index
-  keys in use, and absorbed or withdrawn incidents waiting for their tombstone.
+* ``buckets``: bucket -> {watermark, weeks, pending, arrivals}: the newest event day seen, the
+  index keys in use, absorbed or withdrawn incidents waiting for their tombstone, and how many
+  articles the bucket has had.
 
 Applying an article's candidates replaces whatever that article contributed before, so a
 replay changes nothing and a revision updates its incidents. A candidate joins the best
 incident it matches; when it matches two, they merge into the older one, and the absorbed
 one is published once more with ``merged_into``, then deleted (a tombstone) after
 ``tombstone_after`` seconds. Incidents whose time ended ``window_days`` before the newest
-event of their bucket are closed: they leave the state, and their last record stands.
+event of their bucket, and that none of the bucket's last ``idle_articles`` articles joined, are
+closed: they leave the state, and their last record stands. The second condition is for input
+out of time order (an archive sent incident after incident, a replay): the newest event moves
+ahead of the incident being reported, which used to close it under its own next report.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from stream.incidents.matching import FOLLOW_UP_DAYS, JOIN_SCORE, profile, score
 from stream.incidents.records import incident_record
 
 COMMON_NAME_INCIDENTS = 2  # a name in this many nearby incidents identifies none of them
+IDLE_ARTICLES = 50  # an incident beyond the window stays while one of its bucket's last this many articles joined it
 Update = tuple[str, dict | None]  # (incident id, its record; None: a tombstone)
 
 
@@ -60,9 +65,11 @@ def _weeks(time: dict | None, fallback: str, slack: int = 1) -> list[str]:
 
 
 class Clusterer:
-    def __init__(self, stores: Stores, *, window_days: int, tombstone_after: float, extractor_version: str):
+    def __init__(self, stores: Stores, *, window_days: int, tombstone_after: float, extractor_version: str,
+                 idle_articles: int = IDLE_ARTICLES):
         self.s = stores
         self.window_days = window_days
+        self.idle_articles = idle_articles
         self.tombstone_after = tombstone_after
         self.extractor_version = extractor_version
 
@@ -70,6 +77,8 @@ class Clusterer:
 
     def apply(self, bucket: str, article_id: str, revision: int, candidates: list[dict], now: float) -> list[Update]:
         """Replace what ``article_id`` contributed to ``bucket`` with ``candidates``; the changed records."""
+        state = self._bucket(bucket)
+        self.s.buckets[bucket] = {**state, "arrivals": state.get("arrivals", 0) + 1}
         closed = self.sweep(bucket, now)  # first, so what this article joins stays until the next one
         key = f"{bucket}|{article_id}"
         previous = self.s.articles.get(key)
@@ -127,6 +136,7 @@ class Clusterer:
                 self._create(bucket, target, now)
         incident = dict(self.s.incidents[target])
         incident["reports"] = [r for r in incident["reports"] if _report_key(r) != _report_key(candidate)] + [candidate]
+        incident["joined_at"] = self._bucket(bucket).get("arrivals", 0)
         self._store(incident)
         return target
 
@@ -184,7 +194,8 @@ class Clusterer:
         survivor, absorbed = self.s.incidents[survivor_id], self.s.incidents[absorbed_id]
         moved = {_report_key(r) for r in absorbed["reports"]}
         reports = [r for r in survivor["reports"] if _report_key(r) not in moved] + absorbed["reports"]
-        self._store({**survivor, "reports": reports, "first_seen": min(survivor["first_seen"], absorbed["first_seen"])})
+        self._store({**survivor, "reports": reports, "first_seen": min(survivor["first_seen"], absorbed["first_seen"]),
+                     "joined_at": max(survivor.get("joined_at", 0), absorbed.get("joined_at", 0))})
         self._retire(absorbed, now, status="merged", merged_into=survivor_id)
         for report in absorbed["reports"]:
             key = f"{absorbed['bucket']}|{report['article_id']}"
@@ -248,24 +259,32 @@ class Clusterer:
         weeks = state["weeks"]
         if state["watermark"]:
             horizon = date.fromisoformat(state["watermark"]) - timedelta(days=self.window_days)
+            recent = state.get("arrivals", 0) - 1 - self.idle_articles  # the article being applied is not one
             old = [w for w in weeks if _week_end(w.split("|")[1]) < horizon]
             for key in old:
-                for incident_id_ in self.s.index.get(key, []):
-                    self._close_if_over(incident_id_, horizon)
-                self.s.index.pop(key, None)
-            weeks = [w for w in weeks if w not in old]
+                kept = [i for i in self.s.index.get(key, []) if self._close_or_keep(i, horizon, recent)]
+                if kept:
+                    self.s.index[key] = kept
+                else:
+                    self.s.index.pop(key, None)
+            weeks = [w for w in weeks if w not in old or w in self.s.index]
         if due or weeks != state["weeks"]:
             pending = [p for p in state["pending"] if p[1] > now]
             self.s.buckets[bucket] = {**self._bucket(bucket), "pending": pending, "weeks": weeks}
         return updates
 
-    def _close_if_over(self, incident_id_: str, horizon: date) -> None:
+    def _close_or_keep(self, incident_id_: str, horizon: date, recent: int) -> bool:
+        """Close the incident if its time ended before ``horizon``, unless an article joined it since ``recent``
+        (a bucket arrival count): then it stays, indexed under the old week too (True)."""
         incident = self.s.incidents.get(incident_id_)
         if incident is None or incident["status"] != "active":
-            return
+            return False
+        if incident.get("joined_at", 0) > recent:
+            return True
         time = incident["profile"]["time"]
         if time is None or date.fromisoformat(time["end"]) < horizon:
             self._forget(incident_id_)
+        return False
 
     def _forget(self, incident_id_: str) -> None:
         incident = self.s.incidents.pop(incident_id_, None)

@@ -204,12 +204,34 @@ def test_incidents_clustering_a_report_naming_both_merges_them():
 
 
 def test_incidents_clustering_window_closes_old_incidents():
-    b = builder(window_days=14)
+    b = builder(window_days=14, idle_articles=1)
     [(old, _)] = b.add(article("old", [casualty(day="2026-03-02")], published="2026-03-02"), NOW)
     b.add(article("new", [casualty(day="2026-04-20", place=LVIV)], published="2026-04-20"), NOW + 1)
     b.add(article("newer", [casualty(day="2026-04-21", place=ODESA)], published="2026-04-21"), NOW + 2)
     assert old not in b.clusterer.s.incidents
     assert [r["incident_id"] for r in b.final()][0] == old  # its last record stands
+
+
+@pytest.mark.parametrize("idle_articles", [1, 3])
+def test_incidents_clustering_backfill_out_of_time_order_keeps_an_incident_its_articles_join(idle_articles):
+    # an archive sent incident after incident: a newer incident first moves the bucket's newest event past
+    # the window of the older one reported next; its second report must still find it
+    b = builder(window_days=14, idle_articles=idle_articles)
+    b.add(article("new", [casualty(day="2026-04-20", place=LVIV)], published="2026-04-20"), NOW)
+    b.add(article("old-1", [casualty(day="2026-03-02")], published="2026-03-02"), NOW + 1)
+    b.add(article("old-2", [casualty(day="2026-03-02")], published="2026-03-03"), NOW + 2)
+    assert b.incident_ids("old-1") == b.incident_ids("old-2")
+    for n in range(idle_articles + 1):  # the bucket moves on: the old incident closes once idle
+        b.add(article(f"later-{n}", [casualty(day="2026-04-21", place=ODESA)], published="2026-04-21"), NOW + 3 + n)
+    assert b.incident_ids("old-1")[0] not in b.clusterer.s.incidents
+
+
+def test_incidents_clustering_without_idle_articles_a_late_report_of_an_old_incident_starts_its_own():
+    b = builder(window_days=14, idle_articles=0)
+    b.add(article("new", [casualty(day="2026-04-20", place=LVIV)], published="2026-04-20"), NOW)
+    b.add(article("old-1", [casualty(day="2026-03-02")], published="2026-03-02"), NOW + 1)
+    b.add(article("old-2", [casualty(day="2026-03-02")], published="2026-03-03"), NOW + 2)
+    assert b.incident_ids("old-1") != b.incident_ids("old-2")
 
 
 def test_incidents_clustering_forged_dates_do_not_close_everything():
