@@ -121,8 +121,8 @@ class Pipeline:
                       topic: str = topics.RAW) -> None:
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers(self.url), acks="all",
                                     max_request_size=10 * 1024 * 1024)
-        await producer.start()
         try:
+            await producer.start()  # inside: a start that fails (no broker) still closes the producer
             keys = keys or [None] * len(values)
             futures = [await producer.send(self.topic(topic), value=v, key=k) for v, k in zip(values, keys)]
             await asyncio.gather(*futures)
