@@ -250,11 +250,16 @@ class GuardedConsumer(faust_aiokafka.Consumer):
     async def perform_seek(self) -> None:
         await super().perform_seek()
         guarded = [tp for tp in self.assignment() if self._guarded(tp)]
-        unpositioned = [tp for tp in guarded if self._read_offset.get(tp) is None]
-        if unpositioned:  # no committed offset: aiokafka's seek left them wherever the fetcher was
-            self._read_offset.update(await self._seek_to_reset_policy(unpositioned))
+        # Before any await: from here on, records of fetches begun earlier are stale. (Registered after the
+        # look-up below, a stale record delivered meanwhile moved Faust's read offset past the sought one,
+        # and Faust then dropped the records read again as behind it: a worker stalled over a backlog.)
         for tp in guarded:
             self._guard.sought(tp, self._read_offset.get(tp))
+        unpositioned = [tp for tp in guarded if self._read_offset.get(tp) is None]
+        if unpositioned:  # no committed offset: aiokafka's seek left them wherever the fetcher was
+            for tp, offset in (await self._seek_to_reset_policy(unpositioned)).items():
+                self._read_offset[tp] = offset
+                self._guard.sought(tp, offset)
 
     async def _seek_to_reset_policy(self, tps: list[TP]) -> dict[TP, int]:
         latest = self.app.conf.consumer_auto_offset_reset == "latest"
