@@ -200,13 +200,17 @@ class PositionGuard:
         known = [o for o in (committed, self._start.get(tp)) if o is not None]
         return max(known) if known else None
 
-    def commit_check(self, tp: Hashable, floor: int, done_from: Optional[int],
+    def commit_check(self, tp: Hashable, floor: Optional[int], done_from: Optional[int],
                      in_flight: Callable[[], bool]) -> tuple[bool, Optional[int]]:
         """May Faust commit the run of done offsets that begins at ``done_from`` (the lowest acknowledged or
         missing offset)? Not if it begins past ``floor``: the record there was never processed, and the
-        commit would skip it. Returns (hold, reread_from): when that record is not being processed
+        commit would skip it. Nor while ``floor`` is not known (the partition not yet sought since it was
+        assigned: Faust's recovery lets records flow before its seek, and commits them from wherever the
+        fetcher began). Returns (hold, reread_from): when that record is not being processed
         (``in_flight``) and a record handed out after it was already taken by its agent (buffers are in
         order), it was dropped on the way (cleared, or skipped by the stream), so it is read again."""
+        if floor is None:
+            return True, None
         handed = self._handed_seq.get(tp, {})
         for offset in [o for o in handed if o < floor]:
             del handed[offset]
@@ -281,7 +285,7 @@ class GuardedConsumer(faust_aiokafka.Consumer):
         await super().seek(partition, offset)
         tp = ensure_TP(partition)
         if self._guarded(tp):
-            self._guard.sought(tp, self._read_offset.get(tp))
+            self._guard.sought(tp, offset)  # not Faust's read offset, which makes 0 None
 
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:
         self._guard.forget(tp for tp in revoked if self._guarded(tp))
@@ -380,9 +384,7 @@ class GuardedConsumer(faust_aiokafka.Consumer):
         # Faust commits the first run of consecutive done offsets, and checks that it begins at the committed
         # offset with an off-by-one (a run beginning one past it passes), and not at all when there is none.
         floor = self._guard.commit_floor(tp, self._committed_offset[tp])
-        if floor is None:
-            return False
-        done = [*self._acked[tp], *(gap.begin for gap in self._gap.get(tp, ()) if gap.end > floor)]
+        done = [*self._acked[tp], *(gap.begin for gap in self._gap.get(tp, ()) if floor is None or gap.end > floor)]
         hold, reread = self._guard.commit_check(tp, floor, min(done, default=None),
                                                 lambda: self._in_flight(tp, floor))
         if reread is not None:
