@@ -73,7 +73,9 @@ changes close this for every path, known or not:
    it (``beginning_offsets`` for ``earliest``), so every partition's position is known after a seek.
 2. A commit is held (``_new_offset``) while its run of done offsets begins past the first offset not known
    done (the committed offset, or that start): nothing is committed that was not processed or found
-   missing from the log. Offsets missing from the log are marked by the guard (``JUMP``) from the
+   missing from the log. Until a partition has been sought since its assignment nothing of it is
+   committed: Faust's recovery can resume the flow once before its seek, and records then flow from
+   wherever the fetcher began. Offsets missing from the log are marked by the guard (``JUMP``) from the
    expected offset on; Faust's own gap range also covered the record after the hole, which would have
    counted it done before it was processed.
 3. A held record that is not being processed while a record handed out after it was already taken by
