@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common import free_port, rss_mb  # noqa: E402
 from stream.analysis.ids import assign_event_ids  # noqa: E402
 from stream.sink.store import Store  # noqa: E402
 from tests.unit.test_publish import make_analysis  # noqa: E402
@@ -62,13 +62,6 @@ def build(url: str, count: int) -> None:
     store.close()
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def fetch_seconds(url: str) -> float:
     started = time.perf_counter()
     with urllib.request.urlopen(url, timeout=60) as response:
@@ -85,9 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="browse-") as tmp:
         path = Path(tmp) / "events.db"
         build(f"sqlite:///{path}", args.articles)
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = free_port()
         started = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "stream.cli", "browse", f"sqlite:///{path}", "--port", str(port)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

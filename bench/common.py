@@ -199,6 +199,17 @@ async def run_load(bootstrap: str, prefix: str, items: list[dict], *, rate: floa
     return {ident: (sent[ident], done[ident]) for ident in done}
 
 
+def rss_mb(pid: int) -> float:
+    """A process's resident memory in MB (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def percentiles(values: list[float]) -> dict:
     ordered = sorted(values)
 

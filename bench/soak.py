@@ -29,12 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, Workers, articles, free_port, local_broker, run_load  # noqa: E402
+from common import ROOT, Workers, articles, free_port, local_broker, rss_mb, run_load  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "news" / "throughput_corpus.jsonl"
 THROUGHPUT = ROOT / "bench" / "results" / "throughput.json"
 LAG = "conflict_stream_consumer_lag"
-MB = 2**20
 WARM_UP = 100  # articles sent at once before the paced load
 SETTLE_SECONDS = 60  # into the paced load, where RSS growth is measured from
 
@@ -42,16 +41,6 @@ SETTLE_SECONDS = 60  # into the paced load, where RSS growth is measured from
 def half_sustained_rate() -> float:
     sustained = json.loads(THROUGHPUT.read_text())["stream"]["sustained"]["articles_per_s"]
     return round(sustained / 2, 1)
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024 / MB
-    except OSError:
-        pass
-    return 0.0
 
 
 def lag_of(web_url: str) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import pytest
 from stream.sink.browse import HIDDEN, metadata, serve_args, sqlite_file
 from stream.sink.store import SinkError
 from stream.sink.tables import COLUMNS
+from tests.integration.conftest import free_port
 from tests.unit.test_sink_export import sink_db  # noqa: F401  (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,12 +53,6 @@ def test_sink_browse_serves_read_only_without_downloads(tmp_path):
     assert args[args.index("allow_download") + 1] == "off"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read()
@@ -66,7 +60,7 @@ def _get(url: str) -> bytes:
 
 @pytest.mark.slow
 def test_sink_browse_serves_filtered_events_and_a_map(sink_db):  # noqa: F811
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "stream.cli", "browse", sink_db, "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}/sink"
