@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -106,12 +107,16 @@ class Workers:
 
 
 class Meter:
-    """Peak RSS and CPU seconds of a set of processes, sampled while a measurement runs."""
+    """Peak RSS and CPU seconds of a set of processes, sampled while a measurement runs; ``named`` processes
+    (the broker) are reported apart and not counted in the total."""
 
-    def __init__(self, pids: list[int]):
+    def __init__(self, pids: list[int], named: dict[str, int] | None = None):
         self.pids = pids
-        self.peak_rss: dict[int, int] = {pid: 0 for pid in pids}
-        self.cpu_start = {pid: self._cpu(pid) for pid in pids}
+        self.named = named or {}
+        watched = pids + list(self.named.values())
+        self.peak_rss: dict[int, int] = {pid: 0 for pid in watched}
+        self.cpu_start = {pid: self._cpu(pid) for pid in watched}
+        self.roles = {pid: _role(pid) for pid in pids}
         self.started = time.monotonic()
 
     @staticmethod
@@ -123,7 +128,7 @@ class Meter:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def sample(self) -> None:
-        for pid in self.pids:
+        for pid in self.peak_rss:
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
@@ -131,21 +136,58 @@ class Meter:
             except OSError:
                 pass
 
+    def _cores(self, pid: int, wall: float) -> float:
+        return round((self._cpu(pid) - self.cpu_start[pid]) / wall, 2) if wall else 0.0
+
     def result(self) -> dict:
         wall = time.monotonic() - self.started
         cpu = sum(self._cpu(pid) - self.cpu_start[pid] for pid in self.pids)
-        return {"peak_rss_mb": {str(pid): round(rss / 2**20) for pid, rss in self.peak_rss.items()},
-                "cpu_seconds": round(cpu, 1), "cores_busy": round(cpu / wall, 2) if wall else 0.0}
+        return {"peak_rss_mb": {str(pid): round(self.peak_rss[pid] / 2**20) for pid in self.pids},
+                "cpu_seconds": round(cpu, 1), "cores_busy": round(cpu / wall, 2) if wall else 0.0,
+                "cores_by_process": {**{f"{self.roles[pid]} {pid}": self._cores(pid, wall) for pid in self.pids},
+                                     **{name: self._cores(pid, wall) for name, pid in self.named.items()}}}
+
+
+def _role(pid: int) -> str:
+    """What a worker process is, from its command line: the worker, an NLP pool process, or a helper."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "gone"
+    if "resource_tracker" in cmdline:
+        return "resource tracker"
+    return "nlp" if "multiprocessing" in cmdline else "worker"
+
+
+def _corpus_rows(path: Path) -> list[dict]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def _article(row: dict, tag: str, n: int) -> dict:
+    return {"id": f"{tag}-{n}", "title": row.get("title"), "body": row.get("text") or row.get("body")}
 
 
 def articles(path: Path, count: int, tag: str) -> list[dict]:
     """``count`` articles from a JSON-lines corpus (``text`` or ``body``), cycled, with fresh ids."""
-    rows = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
-    out = []
-    for n in range(count):
-        row = rows[n % len(rows)]
-        out.append({"id": f"{tag}-{n}", "title": row.get("title"), "body": row.get("text") or row.get("body")})
-    return out
+    rows = _corpus_rows(path)
+    return [_article(rows[n % len(rows)], tag, n) for n in range(count)]
+
+
+MIXES = {"conflict": lambda row: row.get("conflict_domain") is True,
+         "other": lambda row: row.get("conflict_domain") is False,
+         "even": lambda row: True}
+
+
+def sampled_articles(path: Path, count: int, tag: str, mix: str, seed: int = 0) -> list[dict]:
+    """``count`` articles taken evenly across the corpus rows of ``mix`` (``MIXES``): every (rows/count)-th
+    row from a start the seed draws within the first step, so every part of the corpus is represented;
+    cycled when the mix has fewer rows. A corpus without ``conflict_domain`` has every row in the even mix."""
+    rows = [row for row in _corpus_rows(path) if MIXES[mix](row)]
+    if not rows:
+        return []
+    step = len(rows) / count
+    start = random.Random(seed).random() * step if step > 1 else 0.0
+    return [_article(rows[int(start + n * step) % len(rows)], tag, n) for n in range(count)]
 
 
 async def run_load(bootstrap: str, prefix: str, items: list[dict], *, rate: float | None, meter: Meter | None,

@@ -32,7 +32,7 @@ async def declare() -> None:
 @app.agent(source)
 async def analyse(stream):
     async for article in stream:
-        doc = nlp(article["body"])
+        doc = nlp("\n\n".join(part for part in (article.get("title"), article["body"]) if part))
         await results.send(key=article["id"], value={
             "article_id": article["id"],
             "sentences": [s.text for s in doc.sents],

@@ -4,8 +4,9 @@
     .venv/bin/python bench/soak.py --minutes 1 --rate 5  # a quick look
 
 Starts a broker of its own and one `stream worker` (the default NLP processes), warms it up,
-then sends articles of ../shared/data/news/throughput_corpus.jsonl at ``--rate`` per second
-(default: half the sustained rate in bench/results/throughput.json) for ``--minutes``, every
+then sends articles of ../shared/data/news/throughput_corpus.jsonl (its even mix, as
+bench/throughput.py samples it) at ``--rate`` per second (default: half the even mix's
+sustained rate in bench/results/throughput.json) for ``--minutes``, every
 article accounted for. Every ``--every`` seconds it samples the RSS of the worker and its NLP
 processes and the worker's lag metric (`conflict_stream_consumer_lag` on /metrics). Reports
 RSS a minute into the paced load and at its end (growth must stay under 10%), the largest
@@ -29,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, Workers, articles, free_port, local_broker, rss_mb, run_load  # noqa: E402
+from common import ROOT, Workers, free_port, local_broker, rss_mb, run_load, sampled_articles  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "news" / "throughput_corpus.jsonl"
 THROUGHPUT = ROOT / "bench" / "results" / "throughput.json"
@@ -39,7 +40,7 @@ SETTLE_SECONDS = 60  # into the paced load, where RSS growth is measured from
 
 
 def half_sustained_rate() -> float:
-    sustained = json.loads(THROUGHPUT.read_text())["stream"]["sustained"]["articles_per_s"]
+    sustained = json.loads(THROUGHPUT.read_text())["mixes"]["even"]["stream"]["sustained"]["articles_per_s"]
     return round(sustained / 2, 1)
 
 
@@ -82,7 +83,7 @@ def soak(url: str, home: Path, items: list[dict], rate: float, every: float) -> 
     group.start(1)
     bootstrap = url.removeprefix("kafka://")
     try:
-        warm = articles(CORPUS, WARM_UP, "warm")
+        warm = sampled_articles(CORPUS, WARM_UP, "warm", "even", seed=1)
         asyncio.run(run_load(bootstrap, prefix, warm, rate=None, meter=None))
         sampler = Sampler(group.pids(), f"http://127.0.0.1:{port}", every)
         sampler.sample()
@@ -119,7 +120,7 @@ def main() -> int:
         print(f"skipped: no corpus at {CORPUS}")
         return 0
     rate = args.rate or half_sustained_rate()
-    items = articles(CORPUS, int(rate * args.minutes * 60), "soak")
+    items = sampled_articles(CORPUS, int(rate * args.minutes * 60), "soak", "even")
     print(f"soak: {len(items)} articles at {rate}/s for {args.minutes} min", flush=True)
     with tempfile.TemporaryDirectory() as tmp, local_broker(Path(tmp) / "kafka") as url:
         result = {"minutes": args.minutes, "rate_per_s": rate, **soak(url, Path(tmp), items, rate, args.every)}

@@ -74,10 +74,10 @@ class Runtime:
 runtime = Runtime()
 
 
-async def send_all(items: list[tuple[str, bytes | None, object]], timestamp: float | None = None) -> None:
+async def send_all(items: list[tuple[str, bytes | None, object]], timestamps: list[float] | None = None) -> None:
     """Send (topic, key, value) items and wait until the broker has acknowledged every one.
 
-    ``timestamp`` (seconds) is the Kafka timestamp to give them; None: now.
+    ``timestamps`` (seconds, one per item) are the Kafka timestamps to give them; None: now.
 
     While the broker cannot take them, retry with backoff rather than crash: nothing is
     acknowledged upstream meanwhile, and a resend repeats identical event ids.
@@ -86,7 +86,7 @@ async def send_all(items: list[tuple[str, bytes | None, object]], timestamp: flo
     while True:
         try:
             futures = []
-            for name, key, value in items:
+            for (name, key, value), timestamp in zip(items, timestamps or [None] * len(items)):
                 topic = accepted_topic if name == topics.ACCEPTED else output_topics[name]
                 if value is None:  # a tombstone: a null value, which the topic's codec would write as "null"
                     futures.append(await app.producer.send(topic.get_topic_name(), key, None, partition=None,
@@ -122,18 +122,22 @@ def _dead_letter_item(rejected: Rejected, event, stage: str) -> tuple[str, bytes
 @app.agent(raw_topic, concurrency=1)
 async def ingest(stream) -> None:
     """articles.raw (our JSON, ninjs or NewsML-G2) -> validated and re-keyed by article id on articles.accepted,
-    or the dead-letter topic."""
+    or the dead-letter topic. What is waiting is taken together (``batches``), so the broker's
+    acknowledgement is awaited once per batch, not once per article."""
     manual = stream.noack()
-    async for event in manual.events():
-        runtime.metrics.consumed()
-        try:
-            article = decode_raw(event.message.value, event.headers, max_body_bytes=SETTINGS.max_body_bytes)
-            item = (topics.ACCEPTED, article.id.encode(), encode_article(article))
-        except Rejected as rejected:
-            item = _dead_letter_item(rejected, event, "ingest")
-        # The article keeps the time it reached articles.raw, so latency is measured from there.
-        await send_all([item], timestamp=event.message.timestamp)
-        await manual.ack(event)
+    async for events in batches(manual.events(), SETTINGS.batch_size):
+        items = []
+        for event in events:
+            runtime.metrics.consumed()
+            try:
+                article = decode_raw(event.message.value, event.headers, max_body_bytes=SETTINGS.max_body_bytes)
+                items.append((topics.ACCEPTED, article.id.encode(), encode_article(article)))
+            except Rejected as rejected:
+                items.append(_dead_letter_item(rejected, event, "ingest"))
+        # Each article keeps the time it reached articles.raw, so latency is measured from there.
+        await send_all(items, timestamps=[event.message.timestamp for event in events])
+        for event in events:
+            await manual.ack(event)
 
 
 async def batches(events: AsyncIterator, size: int) -> AsyncIterator[list]:

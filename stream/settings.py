@@ -90,6 +90,8 @@ class Settings:
     # Faust's /table (reads table keys: the ledger) and /router (cluster topology) endpoints.
     web_tables: bool = False
     web_router: bool = False
+    # Milliseconds the producer lets a batch of messages fill before sending it (Kafka 4's default).
+    producer_linger_ms: int = 5
     # Most articles analysed together in one nlp.pipe call (a batch takes what is waiting, never waits).
     batch_size: int = 32
     # Processes that run the analysis, each with its own model (0: a thread of the worker).
@@ -169,6 +171,7 @@ _INT_ENV = {
     "local_broker_port": ("STREAM_LOCAL_BROKER_PORT", 1),
     "web_port": ("STREAM_WEB_PORT", 1),
     "batch_size": ("STREAM_BATCH_SIZE", 1),
+    "producer_linger_ms": ("STREAM_PRODUCER_LINGER_MS", 0),
     "nlp_processes": ("STREAM_NLP_PROCESSES", 0),
     "article_time_budget": ("STREAM_ARTICLE_TIME_BUDGET", 1),
     "incident_window_days": ("STREAM_INCIDENT_WINDOW_DAYS", 1),

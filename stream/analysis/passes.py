@@ -60,7 +60,9 @@ def _second_pass(nlp: Language, spans: Iterable[tuple[Span, Span]], batch_size: 
     pairs = list(spans)
     with nlp.select_pipes(enable=list(SECOND_PASS)):
         parsed = nlp.pipe((seen.as_doc() for _, seen in pairs), batch_size=batch_size)
-        return [(doc if doc.text == own.text else recase(doc, own.text))[:] for doc, (own, _) in zip(parsed, pairs)]
+        # A sentence the model saw in its own characters needs no copy back (``as_doc`` keeps the last
+        # token's space, so the texts cannot simply be compared).
+        return [(doc if own.doc is seen.doc else recase(doc, own.text))[:] for doc, (own, seen) in zip(parsed, pairs)]
 
 
 def analyse_blocks(nlp: Language, texts: Sequence[str], lede: Sequence[bool], batch_size: int) -> list[Block]:

@@ -19,19 +19,22 @@ def test_bench_throughput_runs_end_to_end_and_loses_nothing(tmp_path):
     if not corpus.exists():  # our own samples stand in for the corpus, so the benchmark still runs
         corpus = tmp_path / "corpus.jsonl"
         samples = sorted((ROOT / "stream" / "samples").glob("*.json"))
-        corpus.write_text("\n".join(json.dumps({"text": json.loads(p.read_text())["body"]}) for p in samples))
+        corpus.write_text("\n".join(json.dumps({"text": json.loads(p.read_text())["body"], "conflict_domain": n % 2 == 0})
+                                    for n, p in enumerate(samples)))
     out = tmp_path / "throughput.json"
-    done = subprocess.run([sys.executable, "bench/throughput.py", "--articles", "24", "--latency-articles", "8",
-                           "--quick", "--corpus", str(corpus), "--out", str(out)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=900)
+    done = subprocess.run([sys.executable, "bench/throughput.py", "--articles", "16", "--latency-articles", "8",
+                           "--mixes", "conflict,other", "--quick", "--corpus", str(corpus), "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     result = json.loads(out.read_text())
-    assert result["stream"]["sustained"]["lost"] == 0 and result["stream"]["sustained"]["articles"] == 24
-    for name in ("a", "a2", "b"):
-        assert result["baselines"][name]["articles_per_s"] > 0
-    assert {"latency_50", "latency_80"} <= result["stream"].keys()
-    assert set(result["stream"]["scaling"]) == {"1 worker x 1 NLP process", "2 workers x 1 NLP process"}
-    assert "ratio of the stream to it" in done.stdout
+    assert list(result["mixes"]) == ["conflict", "other"]
+    for mix in result["mixes"].values():
+        assert mix["stream"]["sustained"]["lost"] == 0 and mix["stream"]["sustained"]["articles"] == 16
+        assert all(mix["baselines"][name]["articles_per_s"] > 0 for name in ("a", "a2", "ner2"))
+    assert {"latency_50", "latency_80"} <= result["mixes"]["conflict"]["stream"].keys()
+    assert result["naive"]["articles_per_s"] > 0 and result["naive"]["lost"] == 0
+    assert set(result["scaling"]) == {"1 worker x 1 NLP process", "2 workers x 1 NLP process"}
+    assert "ratio of the stream to it" in done.stdout and "conflict mix" in done.stdout
 
 
 def test_bench_exactly_once_accounts_for_a_killed_run(tmp_path):

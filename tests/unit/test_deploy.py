@@ -265,7 +265,7 @@ def test_deploy_k8s_service_pdb_and_scaler_select_the_worker_pods():
 
 
 def test_deploy_k8s_resources_cover_what_the_benchmark_measured():
-    one_process = MEASURED["stream"]["scaling"]["1 worker x 1 NLP process"]  # the pod: one worker, one NLP process
+    one_process = MEASURED["scaling"]["1 worker x 1 NLP process"]  # the pod: one worker, one NLP process
     requests, limits = WORKER["resources"]["requests"], WORKER["resources"]["limits"]
     assert _quantity(requests["memory"]) >= sum(one_process["peak_rss_mb"].values()) * 2**20
     assert _quantity(limits["memory"]) > _quantity(requests["memory"])
