@@ -19,7 +19,7 @@ import time
 import faust
 
 from stream import topics
-from stream.agents import _dead_letter_item, runtime, send_all
+from stream.agents import _dead_letter_item, batches, runtime, send_all
 from stream.app import SETTINGS, app, output_topics
 from stream.incidents.candidates import candidates
 from stream.incidents.clustering import Clusterer, Stores, Update
@@ -80,40 +80,58 @@ def candidate_messages(processed: dict) -> list[tuple[str, bytes, dict]]:
 
 @app.agent(output_topics[topics.PROCESSED], concurrency=1)
 async def route_incidents(stream) -> None:
-    """articles.processed -> each article's incident candidates, re-keyed by bucket."""
+    """articles.processed -> each article's incident candidates, re-keyed by bucket. What is waiting is
+    taken together (``batches``): the broker's acknowledgement is awaited once per batch."""
     manual = stream.noack()
-    async for event in manual.events():
-        try:
-            items = candidate_messages(event.value)
-        except Exception as error:  # noqa: BLE001 - a bug here must not stall the stage
-            items = [_failure(event, error, f"processed article {event.message.key!r}")]
+    async for events in batches(manual.events(), SETTINGS.batch_size):
+        items = []
+        for event in events:
+            try:
+                items += candidate_messages(event.value)
+            except Exception as error:  # noqa: BLE001 - a bug here must not stall the stage
+                items.append(_failure(event, error, f"processed article {event.message.key!r}"))
         await send_all(items)
-        await manual.ack(event)
+        for event in events:
+            await manual.ack(event)
 
 
 @app.agent(output_topics[topics.INCIDENT_CANDIDATES], concurrency=1)
 async def cluster_incidents(stream) -> None:
-    """incidents.candidates -> incidents joined, merged, revised and deleted on events.incidents."""
+    """incidents.candidates -> incidents joined, merged, revised and deleted on events.incidents; a batch
+    of what is waiting at a time, each message in turn, acknowledged once its batch's output is."""
     manual = stream.noack()
-    async for event in manual.events():
-        message, now = event.value, time.time()
-        try:
-            if message.get("tick"):
-                updates = clusterer.sweep(message["bucket"], now)
-            else:
-                updates = clusterer.apply(message["bucket"], message["article_id"], message["revision"],
-                                          message["candidates"], now)
-            items = [_incident_item(update) for update in updates]
-        except Exception as error:  # noqa: BLE001
-            items = [_failure(event, error, f"candidates of bucket {event.message.key!r}")]
-            updates = []
+    async for events in batches(manual.events(), SETTINGS.batch_size):
+        items, updates = [], []
+        for event in events:
+            # The clustering tables write to the changelog partition of the event being handled, which
+            # Faust knows only for the event its iteration gave last.
+            manual._set_current_event(event)
+            found = _cluster(event)
+            items += found[0]
+            updates += found[1]
         await send_all(items)
         runtime.incidents.update(updates)
-        if updates:  # one line per article would drown the batch lines at the info level
-            log.log(logging.INFO if message.get("tick") else logging.DEBUG, "bucket %s: %d incident update(s)%s",
-                    message["bucket"], len(updates),
-                    f" for article {message['article_id']}" if "article_id" in message else " (tombstones)")
-        await manual.ack(event)
+        for event in events:
+            await manual.ack(event)
+
+
+def _cluster(event) -> tuple[list, list[Update]]:
+    """One candidates message (or tombstone tick) through the clusterer: (items to send, updates)."""
+    message, now = event.value, time.time()
+    try:
+        if message.get("tick"):
+            updates = clusterer.sweep(message["bucket"], now)
+        else:
+            updates = clusterer.apply(message["bucket"], message["article_id"], message["revision"],
+                                      message["candidates"], now)
+        items = [_incident_item(update) for update in updates]
+    except Exception as error:  # noqa: BLE001
+        return [_failure(event, error, f"candidates of bucket {event.message.key!r}")], []
+    if updates:  # one line per article would drown the batch lines at the info level
+        log.log(logging.INFO if message.get("tick") else logging.DEBUG, "bucket %s: %d incident update(s)%s",
+                message["bucket"], len(updates),
+                f" for article {message['article_id']}" if "article_id" in message else " (tombstones)")
+    return items, updates
 
 
 def _incident_item(update: Update) -> tuple[str, bytes, dict | None]:

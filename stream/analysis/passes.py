@@ -22,9 +22,10 @@ from spacy.tokens import Doc, Span
 from stream.analysis import lexicon as lx
 from stream.analysis.boundaries import cap_sentence_length, furniture_boundaries, repair_boundaries
 from stream.analysis.casing import is_shouting, recase, sentence_case
+from stream.analysis.tag_attributes import compiled
 
 FIRST_PASS = ("senter", "armed_groups", "ner")
-SECOND_PASS = ("tok2vec", "tagger", "parser", "attribute_ruler")
+SECOND_PASS = ("tok2vec", "tagger", "parser")  # then the attribute ruler's work (``tag_attributes``)
 
 
 @dataclass
@@ -58,8 +59,9 @@ def _first_pass(nlp: Language, texts: Sequence[str], batch_size: int) -> list[tu
 def _second_pass(nlp: Language, spans: Iterable[tuple[Span, Span]], batch_size: int) -> list[Span]:
     """Parse (sentence as sent, sentence the model saw) pairs; return parsed spans in the sent characters."""
     pairs = list(spans)
+    attributes = compiled(nlp.get_pipe("attribute_ruler")) if "attribute_ruler" in nlp.pipe_names else (lambda d: d)
     with nlp.select_pipes(enable=list(SECOND_PASS)):
-        parsed = nlp.pipe((seen.as_doc() for _, seen in pairs), batch_size=batch_size)
+        parsed = map(attributes, nlp.pipe((seen.as_doc() for _, seen in pairs), batch_size=batch_size))
         # A sentence the model saw in its own characters needs no copy back (``as_doc`` keeps the last
         # token's space, so the texts cannot simply be compared).
         return [(doc if own.doc is seen.doc else recase(doc, own.text))[:] for doc, (own, seen) in zip(parsed, pairs)]
