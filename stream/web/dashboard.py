@@ -12,6 +12,8 @@ from html import escape
 from importlib import resources
 from string import Template
 
+from stream.web.world import countries_svg
+
 
 def _static(name: str) -> str:
     return resources.files("stream.web").joinpath("static", name).read_text(encoding="utf-8")
@@ -30,7 +32,8 @@ def render(*, worker_id: str, group: str, extractor_version: str, nonce: str, hi
     history = (f'<a id="history" href="{escape(history_url)}" rel="noopener">history (all events)</a>'
                if history_url.startswith(("http://", "https://")) else "")
     return PAGE.substitute(worker=escape(worker_id), group=escape(group), extractor=escape(extractor_version),
-                           nonce=nonce, style=STYLE, script=SCRIPT, history=history)
+                           nonce=nonce, style=STYLE, script=SCRIPT, history=history,
+                           countries=countries_svg())
 
 
 def headers(nonce: str) -> dict[str, str]:

@@ -70,6 +70,7 @@ def card(kind: str, claim: dict, article: dict, received_at: str) -> dict:
         "counted": claim.get("counted"),
         "evidence": highlight(claim["evidence"], claim),
         "point": map_point(claim.get("location")),
+        "precision": (claim.get("location") or {}).get("precision"),
         "received_at": received_at,
     }
 

@@ -295,6 +295,10 @@ def test_web_dashboard_in_chromium_shows_the_events_and_hostile_text_as_text(ser
     assert 'id="rate-processed">' in dom and 'id="reasons"><tr><td>' in dom
     placed = sum(1 for kind in shown for event in shown[kind] if event["point"])
     assert dom.count("<circle ") == placed  # one dot per event with coordinates, or the note says there are none
+    assert dom.count('<path class="country"') == 177  # Natural Earth's outlines under the dots
+    for kind in shown:  # each dot coloured by how precisely its event is placed
+        for event in (e for e in shown[kind] if e["point"]):
+            assert f'class="{kind} precision-{event["precision"] or "unknown"}"' in dom
     assert ('<p id="map-note" class="note">no coordinates yet</p>' in dom) == (placed == 0)
 
     screenshot = tmp_path / "dashboard.png"

@@ -100,6 +100,14 @@ def test_web_card_says_what_who_by_whom_where_and_when():
         "airstrike", "Israeli jets", None, None, None)
 
 
+@pytest.mark.parametrize("precision", [1, 2, 3, None])
+def test_web_card_carries_the_location_s_precision_for_the_map(precision):
+    claim = _casualty("a1", 0)
+    claim["location"] = {**claim["location"], "latitude": 31.5, "longitude": 34.47, "precision": precision}
+    event = card("casualty", claim, _processed("a1"), "2026-01-01T00:00:00+00:00")
+    assert event["precision"] == precision and event["point"] == {"x": 214.47, "y": 58.5}
+
+
 def test_web_recent_events_newest_first_filtered_and_bounded():
     recent = RecentEvents(size=3)
     for n in range(4):

@@ -4,6 +4,7 @@
   "use strict";
   const POLL_MS = 3000;
   const EVENTS_SHOWN = 12;
+  const PRECISION = { 1: "the town", 2: "its region or district", 3: "only the country" };
   const SPARK_POINTS = 60;
   const SVG = "http://www.w3.org/2000/svg";
   // With STREAM_WEB_TOKEN set, the page is opened as /dashboard?token=...; the API calls carry it as a header.
@@ -194,9 +195,10 @@
     document.getElementById("world").setAttribute("viewBox", view.map(function (n) { return n.toFixed(1); }).join(" "));
     const radius = view[2] / 100;
     const dots = placed.map(function (event) {
-      const dot = svg("circle", { cx: event.point.x, cy: event.point.y, r: radius.toFixed(2), class: event.type });
+      const dot = svg("circle", { cx: event.point.x, cy: event.point.y, r: radius.toFixed(2),
+                                  class: event.type + " precision-" + (event.precision || "unknown") });
       const tooltip = svg("title", {});
-      tooltip.textContent = event.what + " · " + (event.place || "");
+      tooltip.textContent = event.what + " · " + (event.place || "") + " · " + (PRECISION[event.precision] || "");
       dot.append(tooltip);
       return dot;
     });
