@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, MORPH, POS, SENT_START, TAG
 from spacy.tokens import Doc
 
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
@@ -26,23 +27,20 @@ def sentence_case(text: str) -> str:
     return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), lowered)
 
 
+# What a re-cased copy keeps: tags, morphology, the parse, sentence starts and entities.
+_PARSED = [TAG, POS, MORPH, HEAD, DEP, ENT_IOB, ENT_TYPE]
+_UNPARSED = [TAG, POS, MORPH, SENT_START, ENT_IOB, ENT_TYPE]
+
+
 def recase(doc: Doc, original: str) -> Doc:
-    """A copy of ``doc`` (parsed from ``sentence_case(original)``) whose token texts are ``original``'s."""
+    """A copy of ``doc`` (parsed from ``sentence_case(original)``) whose token texts are ``original``'s.
+
+    The annotations go across as arrays (``Doc.to_array``/``from_array``): one call, not a string per
+    token and attribute. A parsed document's sentence starts come with its heads."""
     words = [original[t.idx:t.idx + len(t)] for t in doc]
-    ents = ["O"] * len(doc)
-    for ent in doc.ents:
-        ents[ent.start] = f"B-{ent.label_}"
-        for i in range(ent.start + 1, ent.end):
-            ents[i] = f"I-{ent.label_}"
-    return Doc(
-        doc.vocab,
-        words=words,
-        spaces=[bool(t.whitespace_) for t in doc],
-        tags=[t.tag_ for t in doc],
-        pos=[t.pos_ for t in doc],
-        morphs=[str(t.morph) for t in doc],
-        heads=[t.head.i for t in doc],
-        deps=[t.dep_ for t in doc],
-        sent_starts=[bool(t.is_sent_start) for t in doc],
-        ents=ents,
-    )
+    copy = Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
+    attrs = _PARSED if doc.has_annotation("DEP") else _UNPARSED
+    copy.from_array(attrs, doc.to_array(attrs))
+    if not doc.has_annotation("ENT_IOB"):
+        copy.ents = []  # every token outside an entity, as the recogniser would have said
+    return copy
