@@ -114,7 +114,7 @@ class Meter:
         self.pids = pids
         self.named = named or {}
         watched = pids + list(self.named.values())
-        self.peak_rss: dict[int, int] = {pid: 0 for pid in watched}
+        self.peak_rss: dict[int, float] = {pid: 0.0 for pid in watched}  # MB
         self.cpu_start = {pid: self._cpu(pid) for pid in watched}
         self.roles = {pid: _role(pid) for pid in pids}
         self.started = time.monotonic()
@@ -129,12 +129,7 @@ class Meter:
 
     def sample(self) -> None:
         for pid in self.peak_rss:
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        self.peak_rss[pid] = max(self.peak_rss[pid], int(line.split()[1]) * 1024)
-            except OSError:
-                pass
+            self.peak_rss[pid] = max(self.peak_rss[pid], rss_mb(pid))
 
     def _cores(self, pid: int, wall: float) -> float:
         return round((self._cpu(pid) - self.cpu_start[pid]) / wall, 2) if wall else 0.0
@@ -142,7 +137,7 @@ class Meter:
     def result(self) -> dict:
         wall = time.monotonic() - self.started
         cpu = sum(self._cpu(pid) - self.cpu_start[pid] for pid in self.pids)
-        return {"peak_rss_mb": {str(pid): round(self.peak_rss[pid] / 2**20) for pid in self.pids},
+        return {"peak_rss_mb": {str(pid): round(self.peak_rss[pid]) for pid in self.pids},
                 "cpu_seconds": round(cpu, 1), "cores_busy": round(cpu / wall, 2) if wall else 0.0,
                 "cores_by_process": {**{f"{self.roles[pid]} {pid}": self._cores(pid, wall) for pid in self.pids},
                                      **{name: self._cores(pid, wall) for name, pid in self.named.items()}}}

@@ -27,7 +27,7 @@ from aiokafka import AIOKafkaProducer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, local_broker  # noqa: E402
+from common import ROOT, local_broker, rss_mb  # noqa: E402
 
 from stream import settings as settings_module  # noqa: E402
 from stream import topics  # noqa: E402
@@ -80,16 +80,6 @@ async def produce(url: str, prefix: str, messages) -> int:
         await producer.stop()
 
 
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def written(connect, url: str) -> int:
     try:
         conn = connect(url)
@@ -112,10 +102,10 @@ def run_sink(env: dict, url: str, connect, total: int, batch: int, log: Path) ->
             raise RuntimeError(f"the sink exited early:\n{log.read_text()[-3000:]}")
         if done and first is None:
             first = (time.monotonic(), done)
-        peak = max(peak, _rss_mb(proc.pid))
+        peak = max(peak, rss_mb(proc.pid))
         time.sleep(0.05)
     end = time.monotonic()
-    peak = max(peak, _rss_mb(proc.pid))
+    peak = max(peak, rss_mb(proc.pid))
     proc.wait(60)
     seconds = end - first[0]
     return {"records": total - first[1], "seconds": round(seconds, 2),

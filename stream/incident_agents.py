@@ -106,9 +106,9 @@ async def cluster_incidents(stream) -> None:
             # The clustering tables write to the changelog partition of the event being handled, which
             # Faust knows only for the event its iteration gave last.
             manual._set_current_event(event)
-            found = _cluster(event)
-            items += found[0]
-            updates += found[1]
+            event_items, event_updates = _cluster(event)
+            items += event_items
+            updates += event_updates
         await send_all(items)
         runtime.incidents.update(updates)
         for event in events:

@@ -10,6 +10,8 @@ import itertools
 from collections import deque
 from datetime import datetime, timezone
 
+from stream.web.world import map_xy
+
 KINDS = ("casualty", "attack")
 
 
@@ -34,13 +36,14 @@ def highlight(evidence: dict, claim: dict) -> list[dict]:
 
 
 def map_point(location: dict | None) -> dict | None:
-    """Equirectangular position in a 360 x 180 box (x = longitude + 180, y = 90 - latitude), if known."""
+    """The claim's position on the map (``map_xy``), if its coordinates are known."""
     latitude, longitude = (location or {}).get("latitude"), (location or {}).get("longitude")
     if not isinstance(latitude, (int, float)) or not isinstance(longitude, (int, float)):
         return None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return None
-    return {"x": round(longitude + 180, 3), "y": round(90 - latitude, 3)}
+    x, y = map_xy(longitude, latitude)
+    return {"x": round(x, 3), "y": round(y, 3)}
 
 
 def _text(part: dict | None, *keys: str) -> str | None:

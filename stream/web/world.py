@@ -3,7 +3,7 @@
 Natural Earth's 1:110m Admin 0 countries (version 4.1.0, public domain) as the npm package
 world-atlas 2.0.2 ships them (``static/countries-110m.json``, unchanged; its ISC licence is
 ``static/world-atlas-LICENSE``). The TopoJSON is turned into one SVG path per country, in the
-map's own degrees (x = longitude + 180, y = 90 - latitude), once per process.
+map's own degrees (``map_xy``), once per process.
 """
 
 from __future__ import annotations
@@ -14,6 +14,11 @@ from html import escape
 from importlib import resources
 
 Point = tuple[float, float]
+
+
+def map_xy(longitude: float, latitude: float) -> Point:
+    """The map's own degrees: an equirectangular 360 x 180 box, x = longitude + 180, y = 90 - latitude."""
+    return longitude + 180, 90 - latitude
 
 
 def _arcs(topology: dict) -> list[list[Point]]:
@@ -42,7 +47,7 @@ def _ring(indexes: list[int], arcs: list[list[Point]]) -> list[Point]:
 def _path(rings: list[list[Point]]) -> str:
     parts = []
     for ring in rings:
-        xy = [f"{lon + 180:.1f},{90 - lat:.1f}" for lon, lat in ring]
+        xy = ["{:.1f},{:.1f}".format(*map_xy(lon, lat)) for lon, lat in ring]
         parts.append("M" + "L".join(xy) + "Z")
     return "".join(parts)
 
