@@ -14,8 +14,9 @@ from spacy.tokens import Span, Token
 from stream.analysis import lexicon as lx
 from stream.analysis.actors import describe
 from stream.analysis.dates import resolve_time
+from stream.analysis.mentions import place_mentions as mentions
 from stream.analysis.places import (Evidence, containers, country_fields, country_name, geo_fields, is_country,
-                                    is_feature_word, untagged_places)
+                                    is_feature_word)
 from stream.analysis.syntax import (
     ancestors_with_self,
     children,
@@ -320,7 +321,7 @@ def claim_place(
     """The claim's place: nearest place in its clause or sentence, then the place its source speaks for,
     an earlier sentence of the paragraph, the dateline, the article's main place. Places inside the target win; places in the source's phrase
     lose; places that only modify another noun ("U.S. push", "Gaza health officials") do not count."""
-    best = None
+    ranked = []
     source_place = None
     for ent in place_mentions(sent, ctx):
         if any(in_span(ent.root, s) for s in avoid) or ent.root.dep_ in ("nsubj", "nsubjpass"):
@@ -333,12 +334,11 @@ def claim_place(
             and not is_feature_word(ent.root.head.lower_)  # "Bali Doogle village" is a place
         if modifier and not preferred and ent.root.head is not trigger:
             continue
-        score = distance(ent.root, trigger) - (3 if preferred else 0) + (3 if is_country(ent.text) else 0)
-        if best is None or score < best[0]:
-            best = (score, ent)
-    if best is not None:
-        ent = best[1]
-        return _place(ent, ctx, "clause" if best[0] <= 4 else "sentence")
+        ranked.append((distance(ent.root, trigger) - (3 if preferred else 0) + (3 if is_country(ent.text) else 0), ent))
+    ranked.sort(key=lambda se: se[0])
+    places = [_place(ent, ctx, "clause" if score <= 4 else "sentence") for score, ent in ranked]
+    if places:  # the nearest place the gazetteer knows; an unknown one only when none is known
+        return next((p for p in places if _known(p)), places[0])
     if source_place is not None:
         return _place(source_place, ctx, "source")
     for name, basis in ((ctx.last_place, "previous_sentence"), (ctx.dateline_place, "dateline"),
@@ -349,6 +349,11 @@ def claim_place(
     country = ctx.countries.main_country()  # no place named: the country the article's demonyms or groups say
     return None if country is None else {"text": country_name(country), "start": None, "end": None, "basis": "article",
                                          **country_fields(country)}
+
+
+def _known(place: dict) -> bool:
+    """The place's own name was resolved (not only the article's country put in for it)."""
+    return place["resolution"] not in (None, "article_country")
 
 
 def _geo(name: str, ctx: ArticleContext, around: tuple[str, ...] = ()) -> dict:
@@ -370,7 +375,7 @@ def _place(ent: Span, ctx: ArticleContext, basis: str) -> dict:
 
 def place_mentions(sent: Span, ctx: ArticleContext) -> list[Span]:
     """The sentence's places: tagged ones, and towns the tagger missed."""
-    return [e for e in sent.ents if ctx.is_place(e)] + untagged_places(sent, ctx.countries)
+    return mentions(sent, ctx.countries, ctx.is_place)
 
 
 def remember(sent: Span, ctx: ArticleContext) -> None:
@@ -387,18 +392,29 @@ def remember(sent: Span, ctx: ArticleContext) -> None:
         if token.ent_type_ in ("ORG", "GPE", "NORP"):
             span = phrase(token)
             ctx.last_actor = canonical_actor(span) or span.text
-    places = place_mentions(sent, ctx)
+    _remember_place(sent, ctx)
+
+
+def _remember_place(sent: Span, ctx: ArticleContext) -> None:
+    """The sentence's last place the gazetteer knows, else its last place, for the sentences after it."""
+    places = [(ent, _place(ent, ctx, "sentence")) for ent in place_mentions(sent, ctx)]
+    known = [p for p in places if _known(p[1])]
     if places:
-        ctx.last_place = places[-1].text.removeprefix("the ")
+        ent, geo = known[-1] if known else places[-1]
+        inner = [e for e, g in known if _inside(g, geo)]  # "in Tonala, Jalisco": the town, not its state
+        ctx.last_place = (inner[-1] if inner else ent).text.removeprefix("the ")
+
+
+def _inside(inner: dict, outer: dict) -> bool:
+    return inner["country_code"] == outer["country_code"] and inner["precision"] < outer["precision"] and (
+        outer["admin1_code"] is None or inner["admin1_code"] == outer["admin1_code"])
 
 
 def remember_unparsed(sent: Span, ctx: ArticleContext) -> None:
     """What an unparsed sentence (no claim word) leaves for the next: its last place, and, if it speaks
     ("X said ..."), its last named person or organisation as the source of what follows."""
     ctx.quoting = None
-    places = [e for e in sent.ents if ctx.is_place(e)]
-    if places:
-        ctx.last_place = places[-1].text.removeprefix("the ")
+    _remember_place(sent, ctx)
     if any(t.lower_ in lx.SPEECH_VERBS for t in sent):
         named = [e for e in sent.ents if e.label_ in ("PERSON", "ORG", "NORP")]
         if named:
