@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice, product
 from importlib.metadata import version
 from pathlib import Path
 
@@ -33,7 +34,7 @@ import orjson
 
 from stream.analysis import lexicon as lx
 
-VERSION = 7
+VERSION = 9
 MAX_NAME = 120  # characters: no place has a longer name; a longer "name" is not looked up
 _NON_WORD = re.compile(r"[^a-z0-9&]+")
 _ARABIC_ARTICLE = re.compile(r"\b(?:al|el|ar|as|ash|ad|ad|at|az|an|ul|ud) (?=\w)")
@@ -41,9 +42,28 @@ _DOUBLE = re.compile(r"([a-z])\1+")
 _FINAL_H = re.compile(r"(?<=[aeiou])h\b")
 _VOWELS = re.compile(r"[aeiouy]")
 # "Muhafazat al Hudaydah", "Wilayat-e Baghlan", "Departamento de Vichada": the region without its kind
-_ADMIN_WORDS = re.compile(r"^(?:muhafazat|mohafazat|wilayat-e|wilayat|velayat-e|ostan-e|provincia de|province de|"
-                          r"province of|departamento de|departement de|departement du|region de|etat de|estado de)\s+",
-                          re.I)
+_ADMIN_WORDS = re.compile(r"^(?:muhafazat|mohafazat|wilayat-e|wilayat|velayat-e|ostan-e|provincia de|provincia di|"
+                          r"province de la|province des|province du|province de|province of|departamento de|"
+                          r"departement de|departement du|region de la|region du|region de|etat de|estado de|"
+                          r"district de|municipio de)\s+", re.I)
+# "North-West Province", "Kaduna State", "Donetsk Oblast": the region without its kind after it
+_KIND_AFTER = re.compile(r"\s+(?:province|region|state|governorate|department|oblast|prefecture|division|"
+                         r"municipality|district)$", re.I)
+# Direction and position words of region names in the languages GeoNames and the wires mix, each row one
+# word: "Muhafazat Shamal Sina'" is also "North Sinai", "Far North" "Extreme-Nord", "High-Basins" "Hauts-Bassins".
+DIRECTION_WORDS = (
+    ("north", "nord", "norte", "shamal", "shamali", "shimal"),
+    ("south", "sud", "sur", "janub", "janubi", "junub"),
+    ("east", "est", "este", "sharq", "sharqi", "oriental", "orientale"),
+    ("west", "ouest", "oeste", "gharb", "gharbi", "occidental", "occidentale"),
+    ("central", "centre", "center", "centro", "wusta"),
+    ("far north", "extreme nord"),
+    ("upper", "high", "haut", "haute", "hauts", "alto", "alta"),
+    ("lower", "bas", "basse", "bajo", "baja"),
+    ("middle", "moyen", "moyenne"),
+)
+_DIRECTION_OF = {word: row for row in DIRECTION_WORDS for word in row}
+MAX_VARIANTS = 64  # of a name with direction words ("Nord-Ouest": 7 x 7 spellings)
 _ADMIN2_KM = 25  # a town further than this from its nearest town of 1,000 does not take that one's district
 
 # Wire spellings of regions that no source above holds, to the name GeoNames gives the region.
@@ -239,6 +259,22 @@ class _Builder:
         return i
 
 
+def region_spellings(name: str) -> list[str]:
+    """A region's name, without its kind word before or after it, and with its direction words in the other
+    languages ("Muhafazat Shamal Sina'": "Shamal Sina'", "North Sina'", "Nord Sina'", ...)."""
+    bare = _KIND_AFTER.sub("", _ADMIN_WORDS.sub("", name))
+    words = normalize(bare).split()
+    slots: list[tuple[str, ...]] = []
+    k = 0
+    while k < len(words):  # "extreme nord" as one word before "nord"
+        pair = " ".join(words[k:k + 2])
+        row = _DIRECTION_OF.get(pair) if k + 1 < len(words) else None
+        slots.append(row or _DIRECTION_OF.get(words[k]) or (words[k],))
+        k += 2 if row else 1
+    translated = (" ".join(choice) for choice in islice(product(*slots), MAX_VARIANTS))
+    return list(dict.fromkeys([name, bare, *translated]))
+
+
 def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
     """The mean of points on the sphere (right across the date line)."""
     x = sum(math.cos(math.radians(a)) * math.cos(math.radians(b)) for a, b in points)
@@ -312,7 +348,7 @@ def build() -> dict:
             continue
         lat, lon = _centre([(t["latitude"], t["longitude"]) for t in group])
         spellings = [name, *(iso_names.get(code, ()) if kind == "admin1" else ())]
-        spellings += [_ADMIN_WORDS.sub("", s) for s in spellings]
+        spellings = [v for s in spellings for v in region_spellings(s)]
         b.add(kind, name, code[:2], code, district, None, lat, lon, sum(int(t["population"]) for t in group), spellings)
     demonyms = {normalize(w): by_name.get({"DR Congo": "Democratic Republic of the Congo"}.get(n, n))
                 for w, n in lx.DEMONYMS.items()}
@@ -338,7 +374,8 @@ def _cell(country: str, latitude: int, longitude: int) -> str:
 def _iso_spellings(pycountry, admin1_names: dict[str, str]) -> tuple[dict[str, list[str]], list]:
     """More spellings of each region: ISO 3166-2 names of the same region (same loose key) and ours; and the
     ISO subdivisions that match no region."""
-    by_loose = {(code[:2], loose(normalize(name))): code for code, name in admin1_names.items()}
+    by_loose = {(code[:2], loose(normalize(spelling))): code for code, name in admin1_names.items()
+                for spelling in region_spellings(name)}
     spellings: dict[str, list[str]] = defaultdict(list)
     unmatched = []
     for sub in pycountry.subdivisions:

@@ -50,6 +50,7 @@ AFTER_FEATURES = frozenset({"sector", "area", "areas", "camp", "neighbourhood", 
                             "countryside", "village", "villages", "town", "city", "district", "province", "region"})
 PARTICLES = frozenset("""al el as ash ad ar at az an ul ud de del della der di do da dos das du des la le les
 los las van von bin ibn wa e y sur upon am im""".split())
+ARTICLES = frozenset({"al", "el", "as", "ash", "ad", "ar", "at", "az", "an"})
 ROMAN = frozenset({"I", "II", "III", "IV", "V"})
 NOT_NAMES = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday the a an this that these those his her their its our my
@@ -103,9 +104,12 @@ def _name_run(sent: Span, i: int) -> Span | None:
     """The capitalised name starting at token ``i``, over hyphens ("Ar-Raqqa"), particles ("Foz do Iguacu") and
     a closing numeral ("Bala Duri I"); None if none starts there."""
     doc = sent.doc
-    if not _name_like(doc[i]) or (i == sent.start and doc[i].text in ("The", "A", "An")):
+    if _article_prefix(sent, i):
+        j = i + 1
+    elif not _name_like(doc[i]) or (i == sent.start and doc[i].text in ("The", "A", "An")):
         return None
-    j = i + 1
+    else:
+        j = i + 1
     while j < sent.end:
         token = doc[j]
         if _name_like(token) or (token.text in ROMAN and j > i):
@@ -118,6 +122,15 @@ def _name_run(sent: Span, i: int) -> Span | None:
         else:
             break
     return doc[i:j]
+
+
+def _article_prefix(sent: Span, i: int) -> bool:
+    """The Arabic article that opens a name in lower case: "al-Hasakeh", "as-Saan", "al Abbarah"."""
+    doc = sent.doc
+    if doc[i].lower_ not in ARTICLES or not doc[i].text.islower() or i + 2 >= sent.end:
+        return False
+    hyphen = doc[i + 1].text == "-" and not doc[i].whitespace_ and not doc[i + 1].whitespace_
+    return _name_like(doc[i + 2]) if hyphen else doc[i].lower_ in ("al", "el") and _name_like(doc[i + 1])
 
 
 def _lengthened(ent: Span, limit: int) -> Span:

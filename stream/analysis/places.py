@@ -142,6 +142,9 @@ def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Reso
                     reverse=True)
     best_score, best = scored[0]
     if around and not any(_agrees(best, c) for c in around):
+        held = _held_by_namesake(scored, containers)
+        if held is not None:  # "Pandogari (Rafi LGA, Niger)": Niger State, not the country
+            return Resolution(held, "context", _why(held, best_score) + "; in a namesake of its container")
         return _by_container(around)  # a place the gazetteer lacks, in the region the text names
     main = evidence.main_country()
     if best_score <= 0 and main not in (None, best.country_code) and best.population < BIG_PLACE:
@@ -153,6 +156,13 @@ def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Reso
     equals = [e for s, e in scored[1:] if s == best_score and not _within(e, best) and not _within(best, e)]
     rivals = [e for e in equals if not (best.kind == "town" and e.kind != "town" and e.country_code == best.country_code)]
     return _decide(best, best_score, rivals, equals, len(entries))
+
+
+def _held_by_namesake(scored: list[tuple[int, Entry]], containers: tuple[str, ...]) -> Entry | None:
+    """The best candidate that lies in another region or country of a container's name than the one it
+    resolved to."""
+    regions = [c for name in containers for c in _candidates(name)[0] if c.kind != "town"]
+    return next((e for _, e in scored if any(_agrees(e, c) for c in regions)), None)
 
 
 def _agrees(entry: Entry, container: Entry) -> bool:

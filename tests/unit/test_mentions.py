@@ -27,10 +27,11 @@ def doc_of(text: str) -> Doc:
                 words.append(part)
                 spaces.append(k < len(parts) - 1 or text[match.end():match.end() + 1] == " ")
                 ents.append(("B-" if k == 0 else "I-") + match.group(2))
-        else:
-            words.append(match.group(3))
-            spaces.append(bool(match.group(4)))
-            ents.append("O")
+        else:  # a hyphen between letters is a token of its own, as the model's tokenizer makes it
+            parts = re.split(r"(?<=\w)(-)(?=\w)", match.group(3))
+            words += parts
+            spaces += [False] * (len(parts) - 1) + [bool(match.group(4))]
+            ents += ["O"] * len(parts)
     return Doc(_VOCAB, words=words, spaces=spaces, ents=ents)
 
 
@@ -61,6 +62,10 @@ def test_mentions_particles_lengthen_a_cut_name():
 
 def test_mentions_hyphens_and_numerals_belong_to_the_name():
     assert names("Shells fell near Ar-Raqqa and in Bala Duri I area .") == ["Ar-Raqqa", "Bala Duri I"]
+
+
+def test_mentions_a_name_that_opens_with_its_article():
+    assert names("Forces shelled a village in al-Hasakeh and near al Bab .") == ["al-Hasakeh", "al Bab"]
 
 
 def test_mentions_a_list_after_a_locative():

@@ -88,6 +88,36 @@ def test_places_regions_towns_and_spellings(name, country, kind):
     assert located(name) == (country, kind)
 
 
+@pytest.mark.parametrize(("name", "country", "admin1_name"), [
+    ("North Sinai", "EG", "Muhafazat Shamal Sina'"),  # GeoNames gives the Arabic name only
+    ("Extreme-Nord", "CM", "Far North"),  # the French name of an English one
+    ("Hauts-Bassins", "BF", "High-Basins"),
+])
+def test_places_region_names_in_other_languages(name, country, admin1_name):
+    found = resolve(name)
+    assert (found.entry.country_code, found.entry.kind, found.entry.admin1_name) == (country, "admin1", admin1_name)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Muhafazat Shamal Sina'", {"Shamal Sina'", "north sina", "nord sina"}),
+    ("North-West Province", {"North-West", "north west", "nord ouest"}),
+    ("Kaduna State", {"Kaduna"}),
+    ("Province du Seno", {"Seno"}),
+])
+def test_places_region_spellings(name, expected):
+    assert expected <= set(gz.region_spellings(name))
+
+
+def test_places_region_spellings_of_a_plain_name_are_itself():
+    assert gz.region_spellings("Donetsk") == ["Donetsk", "donetsk"]
+
+
+def test_places_a_namesake_of_the_container_holds_the_place():
+    """"Rafah (Rafah, North Sinai)": the container's Egyptian governorate, not a Mexican namesake of it."""
+    found = resolve("Rafah", Evidence(), ("Rafah", "North Sinai"))
+    assert found.entry.country_code == "EG" and found.entry.kind == "town"
+
+
 def test_places_region_fields_have_coordinates_and_precision_two():
     fields = geo_fields("Kaduna State")
     assert fields["precision"] == 2 and fields["admin1_code"] == "NG.23" and fields["town"] is None
