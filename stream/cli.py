@@ -507,11 +507,12 @@ def places(text: str, as_json: bool) -> None:
     from stream.analysis.pipeline import Analyzer
     from stream.places_report import evidence_line, explain, render
 
-    body = sys.stdin.read() if text == "-" else text
-    analysis = Analyzer().analyze(Article(id="places", body=body))
-    rows = explain(analysis, analysis.get("text") or body)
+    article = Article(id="places", body=sys.stdin.read() if text == "-" else text)
+    analyzer = Analyzer()
+    geography = analyzer.geography(article)
+    rows = explain(analyzer.analyze(article), geography)
     click.echo("\n".join(orjson.dumps(r).decode() for r in rows) if as_json else
-               evidence_line(analysis) + "\n" + render(rows))
+               evidence_line(geography) + "\n" + render(rows))
 
 
 # -- eval -------------------------------------------------------------------------------

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from stream.analysis.entities import PLACE_LABELS, article_places
-from stream.analysis.places import containers, resolve
+from stream.analysis.geography import Geography
+from stream.analysis.places import fields, resolve
 
 
-def explain(analysis: dict, text: str) -> list[dict]:
-    """One row per place entity and per claim: the name, what contains it in the text, the result and why."""
-    dateline = (analysis.get("dateline") or {}).get("place")
-    evidence = article_places(analysis["entities"], [dateline] if dateline else [])
+def explain(analysis: dict, geography: Geography) -> list[dict]:
+    """One row per place the text names (each name and containers once), for the article's main place, and
+    per claim: the name, what contains it in the text, the result and why."""
     rows = []
-    for entity in analysis["entities"]:
-        if entity["label"] not in PLACE_LABELS:
-            continue
-        around = containers(text, entity["start"], entity["end"])
-        found = resolve(entity["canonical"] or entity["text"], evidence, around)
-        rows.append({"what": f"{entity['label']} entity", "name": entity["text"], "containers": list(around),
-                     **_result(entity), "why": found.why})
+    for name, around in dict.fromkeys(geography.named):
+        found = resolve(name, geography.evidence, around)
+        rows.append({"what": "place", "name": name, "containers": list(around), **_result(fields(found)),
+                     "why": found.why})
+    if geography.main_place is not None:
+        name, around = geography.main_place
+        rows.append({"what": "main place", "name": name, "containers": list(around),
+                     **_result(fields(resolve(name, geography.evidence, around))),
+                     "why": "the place the article names most"})
     for claim in analysis["casualties"] + analysis["attacks"]:
         where = claim["location"]
         rows.append({"what": f"claim {claim.get('status') or claim.get('attack_type')}",
@@ -32,9 +33,8 @@ def _result(fields: dict) -> dict:
     return {k: fields.get(k) for k in keys}
 
 
-def evidence_line(analysis: dict) -> str:
-    dateline = (analysis.get("dateline") or {}).get("place")
-    evidence = article_places(analysis["entities"], [dateline] if dateline else [])
+def evidence_line(geography: Geography) -> str:
+    evidence = geography.evidence
     countries = ", ".join(f"{c} {w}" for c, w in sorted(evidence.countries, key=lambda cw: -cw[1])) or "none"
     return f"article evidence: countries {countries}; regions {', '.join(sorted(evidence.regions)) or 'none'}; " \
            f"dateline {', '.join(sorted(evidence.dateline)) or 'none'}"

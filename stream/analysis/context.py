@@ -15,8 +15,8 @@ from stream.analysis import lexicon as lx
 from stream.analysis.actors import describe
 from stream.analysis.dates import resolve_time
 from stream.analysis.mentions import place_mentions as mentions
-from stream.analysis.places import (Evidence, containers, country_fields, country_name, geo_fields, is_country,
-                                    is_feature_word)
+from stream.analysis.places import (LOCATION_FIELDS, Evidence, containers, country_fields, country_name,
+                                    geo_fields, is_country, is_feature_word)
 from stream.analysis.syntax import (
     ancestors_with_self,
     children,
@@ -41,7 +41,7 @@ class ArticleContext:
     historical_days: int
     dateline_place: str | None = None
     dateline_containers: tuple[str, ...] = ()  # "COLUMBUS, Ohio": the dateline's state or country
-    main_place: str | None = None
+    main_place: tuple[str, tuple[str, ...]] | None = None  # the place the article is about, with its containers
     last_source: str | None = None  # last named attribution, for pronouns
     last_actor: str | None = None  # last organisation or group subject, for "it"
     last_place: str | None = None  # last place named in an earlier sentence of the same paragraph
@@ -337,18 +337,40 @@ def claim_place(
         ranked.append((distance(ent.root, trigger) - (3 if preferred else 0) + (3 if is_country(ent.text) else 0), ent))
     ranked.sort(key=lambda se: se[0])
     places = [_place(ent, ctx, "clause" if score <= 4 else "sentence") for score, ent in ranked]
-    if places:  # the nearest place the gazetteer knows; an unknown one only when none is known
-        return next((p for p in places if _known(p)), places[0])
+    known = next((p for p in places if _known(p)), None)
+    if known is not None:  # the nearest place the gazetteer knows
+        return known
     if source_place is not None:
-        return _place(source_place, ctx, "source")
-    for name, basis in ((ctx.last_place, "previous_sentence"), (ctx.dateline_place, "dateline"),
-                        (ctx.main_place, "article")):
-        if name:
-            around = ctx.dateline_containers if name == ctx.dateline_place else ()
-            return {"text": name, "start": None, "end": None, "basis": basis, **_geo(name, ctx, around)}
+        source = _place(source_place, ctx, "source")
+        if _known(source) or not places:
+            return source
+    around = _around(ctx)
+    if places:  # named but not known ("Coastland Center Mall"): in the place around it, where one is known
+        return _borrowed(places[0], around) if around is not None and _known(around) else places[0]
+    if around is not None:
+        return around
     country = ctx.countries.main_country()  # no place named: the country the article's demonyms or groups say
     return None if country is None else {"text": country_name(country), "start": None, "end": None, "basis": "article",
                                          **country_fields(country)}
+
+
+def _around(ctx: ArticleContext) -> dict | None:
+    """Where the sentence is when it names no place: the paragraph's last place, the dateline's, the article's
+    main place; the first of them the gazetteer knows, else the first named."""
+    main_name, main_around = ctx.main_place or (None, ())
+    chain = ((ctx.last_place, (), "previous_sentence"), (ctx.dateline_place, ctx.dateline_containers, "dateline"),
+             (main_name, main_around, "article"))
+    places = [{"text": name, "start": None, "end": None, "basis": basis, **_geo(name, ctx, around)}
+              for name, around, basis in chain if name]
+    return next((p for p in places if _known(p)), places[0] if places else None)
+
+
+def _borrowed(place: dict, around: dict) -> dict:
+    """An unknown place's name and offsets with the location fields of the known place around it, at the
+    precision of a region at best (the name is somewhere in or near it)."""
+    fields = {k: around[k] for k in LOCATION_FIELDS}
+    return {**place, **fields, "precision": max(around["precision"] or 3, 2), "resolution": "article_place",
+            "candidate_countries": place["candidate_countries"]}
 
 
 def _known(place: dict) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from stream.analysis import lexicon as lx
-from stream.analysis.places import Evidence, article_evidence, containers, geo_fields
+from stream.analysis.places import Evidence, containers, geo_fields
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 
@@ -63,13 +63,6 @@ def entity_records(doc: Doc, offset: int, sentence_index: dict[int, int]) -> lis
             "canonical": canonical_name(whole.label_, ent.text),
         })
     return out
-
-
-def article_places(entities: list[dict], dateline_places: list[str]) -> Evidence:
-    """What the article's places, nationality adjectives ("Somali army") and armed groups say of its country."""
-    return article_evidence([e["text"] for e in entities if e["label"] in PLACE_LABELS],
-                            [e["text"] for e in entities if e["label"] == "NORP"],
-                            [e["text"] for e in entities if e["label"] not in PLACE_LABELS], dateline_places)
 
 
 def geocode(entities: list[dict], evidence: Evidence, text: str) -> None:

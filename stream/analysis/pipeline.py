@@ -7,7 +7,6 @@ number the ledger adds.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -19,7 +18,8 @@ from stream.analysis.attacks import attack_claims, killing_attacks
 from stream.analysis.casualties import casualty_claims
 from stream.analysis.cleaning import Block, dateline_places, normalize, segment
 from stream.analysis.context import ArticleContext, has_violence, lede_time, remember, remember_unparsed
-from stream.analysis.entities import article_places, entity_records, geocode
+from stream.analysis.entities import entity_records, geocode
+from stream.analysis.geography import Geography, article_geography
 from stream.analysis.places import LOCATION_FIELDS
 from stream.analysis.ids import assign_event_ids
 from stream.analysis.model import load_model
@@ -68,6 +68,17 @@ class Analyzer:
 
     def analyze_many(self, articles: Sequence[Article]) -> list[dict]:
         plans = [self._plan(a) for a in articles]
+        return [self._result(plan, *parts) for plan, parts in zip(plans, self._analysed(plans))]
+
+    def geography(self, article: Article) -> Geography:
+        """What the analysis of ``article`` reads of its places (``stream places`` shows it)."""
+        plan = self._plan(article)
+        [(analysed, headline)] = self._analysed([plan])
+        _, entities, story = _story(plan, analysed)
+        return _geography(plan, story, entities, headline)[0]
+
+    def _analysed(self, plans: list[_Plan]) -> list[tuple[list[AnalysedBlock], AnalysedBlock | None]]:
+        """Both model passes over every plan's story blocks and headline, batched together."""
         texts, ledes = [], []
         for plan in plans:
             for n, block in enumerate(plan.parsed_blocks):
@@ -77,8 +88,7 @@ class Analyzer:
                 texts.append(plan.headline)
                 ledes.append(True)
         blocks = iter(analyse_blocks(self.nlp, texts, ledes, self.batch_size))
-        return [self._result(p, [next(blocks) for _ in p.parsed_blocks], next(blocks) if p.headline else None)
-                for p in plans]
+        return [([next(blocks) for _ in p.parsed_blocks], next(blocks) if p.headline else None) for p in plans]
 
     @staticmethod
     def _plan(article: Article) -> _Plan:
@@ -87,29 +97,10 @@ class Analyzer:
 
     def _result(self, plan: _Plan, analysed: list[AnalysedBlock], headline: AnalysedBlock | None) -> dict:
         article = plan.article
-        sentences: list[dict] = []
-        entities: list[dict] = []
-        story = []  # (block, sentence, index)
-        parts = iter(zip(plan.parsed_blocks, analysed))
-        for block in plan.blocks:
-            if block.kind != "story" or not plan.english:
-                sentences.append(_sentence(len(sentences), block.start, plan.text[block.start:block.end], block.kind))
-                continue
-            _, part = next(parts)
-            index_of = {}
-            for sentence in part.sentences:
-                text = sentence.span.text.strip()
-                if text:
-                    index_of[sentence.span.start] = len(sentences)
-                    start = block.start + sentence.span.start_char + (len(sentence.span.text) - len(sentence.span.text.lstrip()))
-                    sentences.append(_sentence(len(sentences), start, text, "story"))
-                    story.append((block, sentence, index_of[sentence.span.start]))
-            entities += entity_records(part.doc, block.start, index_of)
-
-        dateline = next((b for b in plan.blocks if b.kind == "dateline"), None)
-        dateline_names = dateline_places(plan.text[dateline.start:dateline.end]) if dateline else []
+        sentences, entities, story = _story(plan, analysed)
+        geography, dateline, dateline_names = _geography(plan, story, entities, headline)
         dateline_name = dateline_names[0] if dateline_names else None
-        countries = article_places(entities, dateline_names)
+        countries = geography.evidence
         geocode(entities, countries, plan.text)
         ctx = ArticleContext(
             offset=0,
@@ -119,7 +110,7 @@ class Analyzer:
             dateline_containers=tuple(dateline_names[1:]),
             countries=countries,
             geocoded=_geocoded(entities),
-            main_place=_main_place(entities),
+            main_place=geography.main_place,
             place_names=frozenset(e["text"] for e in entities if e["label"] in ("GPE", "LOC", "FAC")),
             violent=any(has_violence(s.parsed if s.parsed is not None else s.span) for _, s, _ in story),
         )
@@ -174,6 +165,37 @@ class Analyzer:
         }
 
 
+def _story(plan: _Plan, analysed: list[AnalysedBlock]) -> tuple[list[dict], list[dict], list]:
+    """The article's sentence records, entity records, and story sentences as (block, sentence, index)."""
+    sentences: list[dict] = []
+    entities: list[dict] = []
+    story = []
+    parts = iter(zip(plan.parsed_blocks, analysed))
+    for block in plan.blocks:
+        if block.kind != "story" or not plan.english:
+            sentences.append(_sentence(len(sentences), block.start, plan.text[block.start:block.end], block.kind))
+            continue
+        _, part = next(parts)
+        index_of = {}
+        for sentence in part.sentences:
+            text = sentence.span.text.strip()
+            if text:
+                index_of[sentence.span.start] = len(sentences)
+                start = block.start + sentence.span.start_char + (len(sentence.span.text) - len(sentence.span.text.lstrip()))
+                sentences.append(_sentence(len(sentences), start, text, "story"))
+                story.append((block, sentence, index_of[sentence.span.start]))
+        entities += entity_records(part.doc, block.start, index_of)
+    return sentences, entities, story
+
+
+def _geography(plan: _Plan, story: list, entities: list[dict], headline: AnalysedBlock | None):
+    """The article's geography (title, dateline and story), its dateline block and the dateline's places."""
+    dateline = next((b for b in plan.blocks if b.kind == "dateline"), None)
+    names = dateline_places(plan.text[dateline.start:dateline.end]) if dateline else []
+    title = [s.span for s in headline.sentences] if headline is not None else []
+    return article_geography([*title, *(s.span for _, s, _ in story)], names, entities), dateline, names
+
+
 def _with_headline(article_id: str, headline: AnalysedBlock, body: list[dict], ctx: ArticleContext) -> list[dict]:
     """The body's claims and the headline's (offsets into the title, sentence 0). A headline claim
     counts only where the body gives no counted figure of its status and speaks of violence ("Man shot
@@ -208,8 +230,3 @@ def _geocoded(entities: list[dict]) -> dict[str, dict]:
         if e["country_code"] and e["label"] in ("GPE", "LOC", "FAC"):
             found.setdefault(e["text"], {k: e[k] for k in LOCATION_FIELDS})
     return found
-
-
-def _main_place(entities: list[dict]) -> str | None:
-    places = Counter(e["canonical"] or e["text"] for e in entities if e["label"] in ("GPE", "LOC"))
-    return places.most_common(1)[0][0] if places else None

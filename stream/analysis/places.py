@@ -17,6 +17,7 @@ coordinates are the centre of its towns), 3 only the country.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from stream.analysis.actors import actor_list
 from stream.analysis.gazetteer import MAX_NAME, Entry, gazetteer, loose, normalize
 
 DOMINANCE = 10  # among equal evidence, the biggest candidate wins only when this many times bigger than the next
+SHARED_MARGIN = 1.25  # the region the article's names share must lead the next by this factor
 BIG_PLACE = 100_000  # a loose spelling stands on its own only for a place this big
 _FEATURES = {
     **dict.fromkeys(("province", "governorate", "state", "region", "oblast", "prefecture", "wilaya", "emirate",
@@ -75,6 +77,13 @@ class Evidence:
             return countries
         return Evidence(tuple((c, 1) for c in sorted(set(countries))))
 
+    def plus(self, entry: Entry) -> "Evidence":
+        """This evidence and one more place: its country (weight 1) and region."""
+        weights = Counter(dict(self.countries))
+        weights[entry.country_code] += 1
+        regions = self.regions | ({entry.admin1_code} if entry.admin1_code else set())
+        return Evidence(tuple(sorted(weights.items())), frozenset(regions), self.dateline)
+
     def weight(self, country: str) -> int:
         return next((w for c, w in self.countries if c == country), 0)
 
@@ -121,7 +130,8 @@ def resolve(name: str, evidence: Evidence = Evidence(), containers: tuple[str, .
     if not name or len(name) > MAX_NAME or not normalize(name):
         return Resolution(None, None, "not a place name" if name else "no name")
     name, *inner = [part.strip() for part in name.split(",") if part.strip()] or [""]
-    return _resolve(name, evidence, tuple([*inner, *containers][:3]))  # "Chihuahua, Chihuahua"
+    around = [lx.US_POSTAL_CODES.get(c, c) for c in [*inner, *containers][:3]]  # "Huntsville, AL"
+    return _resolve(name, evidence, tuple(around))  # "Chihuahua, Chihuahua"
 
 
 @lru_cache(maxsize=8192)
@@ -303,6 +313,29 @@ def containers(text: str, start: int, end: int) -> tuple[str, ...]:
     return tuple(found)
 
 
+def shared_region(names: Iterable[str]) -> str | None:
+    """The one region that the article's distinct place names point to most, when two or more may lie in it:
+    names that are each ambiguous settle one another ("Cook County", "Englewood" and "South Aberdeen":
+    Illinois). Each name's vote is shared among the regions it may be in, by the logarithm of their
+    namesakes' populations (a weak prior); loose spellings do not vote."""
+    votes: Counter = Counter()
+    voters: Counter = Counter()
+    for name in names:
+        entries, loose_only, _ = _candidates(name)
+        sizes: dict[str, float] = {}
+        for e in entries:
+            if e.admin1_code and e.kind != "country":
+                sizes[e.admin1_code] = max(sizes.get(e.admin1_code, 0.0), math.log10(e.population + 10))
+        if sizes and not loose_only:  # a rarer name says more; a bigger namesake a little more
+            whole = sum(sizes.values())
+            votes.update({code: size / whole for code, size in sizes.items()})
+            voters.update(sizes.keys())
+    ranked = votes.most_common(2)
+    if ranked and voters[ranked[0][0]] >= 2 and (len(ranked) == 1 or ranked[0][1] > SHARED_MARGIN * ranked[1][1]):
+        return ranked[0][0]
+    return None
+
+
 # -- fields ----------------------------------------------------------------------------------------------
 LOCATION_FIELDS = ("country_code", "admin1_code", "admin1_name", "admin2_name", "town", "geonameid", "latitude",
                    "longitude", "precision", "resolution", "candidate_countries")
@@ -349,7 +382,8 @@ def likely_country(name: str) -> str | None:
 def article_evidence(places: Iterable[str], adjectives: Iterable[str] = (), groups: Iterable[str] = (),
                      dateline: Iterable[str] = ()) -> Evidence:
     """The article's evidence: the countries and regions its places settle on their own (a country counts
-    2, a town or region 1), its nationality adjectives and armed groups (1 each), and the dateline."""
+    2, a town or region 1), the region its namesakes share (``shared_region``, 1), its nationality adjectives
+    and armed groups (1 each), and the dateline."""
     g = gazetteer()
     weights: Counter = Counter()
     regions = set()
@@ -366,6 +400,10 @@ def article_evidence(places: Iterable[str], adjectives: Iterable[str] = (), grou
     for name in groups:
         if code := group_country(name):
             weights[code] += 1
+    shared = shared_region(dict.fromkeys(places))
+    if shared is not None:
+        regions.add(shared)
+        weights[shared[:2]] += 1
     dateline = list(dateline)
     lines = [resolve(name, Evidence(), tuple(dateline[k + 1:])) for k, name in enumerate(dateline)]
     regions |= {r.entry.admin1_code for r in lines if r.entry is not None and r.entry.admin1_code}

@@ -18,6 +18,7 @@ from stream.analysis.places import (
     geo_fields,
     group_country,
     resolve,
+    shared_region,
     split_feature,
 )
 
@@ -116,6 +117,34 @@ def test_places_a_namesake_of_the_container_holds_the_place():
     """"Rafah (Rafah, North Sinai)": the container's Egyptian governorate, not a Mexican namesake of it."""
     found = resolve("Rafah", Evidence(), ("Rafah", "North Sinai"))
     assert found.entry.country_code == "EG" and found.entry.kind == "town"
+
+
+@pytest.mark.parametrize(("name", "around", "admin1"), [
+    ("Huntsville", ("AL",), "US.AL"),
+    ("Toledo, OH", (), "US.OH"),
+])
+def test_places_postal_codes_as_containers(name, around, admin1):
+    assert resolve(name, Evidence(), around).entry.admin1_code == admin1
+
+
+def test_places_a_postal_code_alone_is_not_a_place():
+    assert resolve("OH").entry is None
+
+
+@pytest.mark.parametrize(("names", "region"), [
+    (["Cook County", "Englewood", "South Aberdeen"], "US.IL"),  # each ambiguous; one state holds them all
+    (["Riverside County", "Perris", "French Valley"], "US.CA"),
+    (["Springfield"], None),  # one name alone settles nothing
+    (["Montgomery County", "Franklin"], None),  # several states hold both: nothing is settled
+])
+def test_places_shared_region_of_namesakes(names, region):
+    assert shared_region(names) == region
+
+
+def test_places_shared_region_is_article_evidence():
+    evidence = article_evidence(["Cook County", "Englewood", "South Aberdeen"])
+    assert "US.IL" in evidence.regions and evidence.weight("US") >= 1
+    assert resolve("Englewood", evidence).entry.admin1_code == "US.IL"
 
 
 def test_places_region_fields_have_coordinates_and_precision_two():

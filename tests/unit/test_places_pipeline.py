@@ -52,6 +52,27 @@ def test_places_pipeline_ambiguous_name_stays_unresolved_with_candidates(analyze
     assert entity["country_code"] is None and {"US", "GB"} <= set(entity["candidate_countries"])
 
 
+def test_places_pipeline_an_unknown_place_takes_the_fields_of_the_articles_place(analyzer):
+    body = ("Police in Tarhunah said on Monday that gunmen had raided the town's market. "
+            "Two guards were shot dead at the Qwertz Market.")
+    place = lead_place(analyzer, body)
+    assert place["text"] == "Qwertz Market" and place["resolution"] == "article_place"
+    assert place["country_code"] == "LY" and place["precision"] == 2
+
+
+def test_places_pipeline_the_title_names_the_town(analyzer):
+    result = analyzer.analyze(Article(id="t", title="Man shot dead in Tarhunah", published_at="2026-03-05T10:00:00Z",
+                                      body="A man was shot dead on Monday night outside his home, police said."))
+    assert result["casualties"][0]["location"]["country_code"] == "LY"
+
+
+def test_places_pipeline_namesakes_settle_one_another(analyzer):
+    body = ("A man was shot and killed in Englewood on Monday, the Cook County medical examiner said. "
+            "He lived in South Aberdeen.")
+    place = lead_place(analyzer, body)
+    assert place["admin1_code"] == "US.IL"
+
+
 def test_places_pipeline_a_body_naming_thousands_of_places(analyzer):
     body = "Gunmen killed 3 people in Kabul on Monday. " + " ".join(
         f"Shelling hit Place{i} and Kharkiv." for i in range(1_000))
