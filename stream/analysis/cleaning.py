@@ -91,7 +91,8 @@ def dateline_places(text: str) -> list[str]:
     if not match:
         return []
     parts = [part.strip() for part in match.group("place").split(",") if part.strip()]
-    return [part.title() if part.isupper() else part for part in parts]
+    # the town in capitals is title-cased; a state's postal code after it stays ("CONWAY, SC")
+    return [part.title() if part.isupper() and (k == 0 or len(part) > 2) else part for k, part in enumerate(parts)]
 
 
 def _cut(start: int, end: int, text: str) -> list[tuple[int, int]]:

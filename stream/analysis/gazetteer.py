@@ -34,13 +34,15 @@ import orjson
 
 from stream.analysis import lexicon as lx
 
-VERSION = 9
+VERSION = 10
 MAX_NAME = 120  # characters: no place has a longer name; a longer "name" is not looked up
 _NON_WORD = re.compile(r"[^a-z0-9&]+")
 _ARABIC_ARTICLE = re.compile(r"\b(?:al|el|ar|as|ash|ad|ad|at|az|an|ul|ud) (?=\w)")
 _DOUBLE = re.compile(r"([a-z])\1+")
 _FINAL_H = re.compile(r"(?<=[aeiou])h\b")
 _VOWELS = re.compile(r"[aeiouy]")
+_ABBREVIATIONS = {"mt": "mount", "ft": "fort", "st": "saint", "ste": "sainte", "pt": "point"}
+_ABBREVIATED = re.compile(r"\b(?:" + "|".join(_ABBREVIATIONS) + r")\b")
 # "Muhafazat al Hudaydah", "Wilayat-e Baghlan", "Departamento de Vichada": the region without its kind
 _ADMIN_WORDS = re.compile(r"^(?:muhafazat|mohafazat|wilayat-e|wilayat|velayat-e|ostan-e|provincia de|provincia di|"
                           r"province de la|province des|province du|province de|province of|departamento de|"
@@ -89,9 +91,10 @@ MORE_DEMONYMS = {
 
 
 def normalize(name: str) -> str:
-    """"Rafaḩ" and "rafah", "al-Bab" and "Al Bab" meet on one key."""
+    """"Rafaḩ" and "rafah", "al-Bab" and "Al Bab", "Mt. Pleasant" and "Mount Pleasant" meet on one key."""
     ascii_name = unicodedata.normalize("NFKD", name[:MAX_NAME]).encode("ascii", "ignore").decode()
-    return _NON_WORD.sub(" ", ascii_name.lower()).strip().removeprefix("the ")
+    key = _NON_WORD.sub(" ", ascii_name.lower()).strip().removeprefix("the ")
+    return _ABBREVIATED.sub(lambda m: _ABBREVIATIONS[m.group(0)], key) if _ABBREVIATED.search(key) else key
 
 
 def loose(key: str) -> str:

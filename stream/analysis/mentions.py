@@ -9,7 +9,9 @@ Iguacu"). A capitalised name is a place mention here when the text frames it as 
 * ``of``: after a place noun and "of" ("the city of Dar'a", "the outskirts of Tarhuna", "north of Saraqab");
 * ``feature``: before a feature word or after a prefix one ("Bayt Maghari village", "Mankote sector area",
   "Barangay Daro", "Colonia La Jauja");
-* ``container``: before the region or country that contains it ("Namava (Pemba-Metuge, Cabo Delgado)").
+* ``container``: before the region or country that contains it ("Namava (Pemba-Metuge, Cabo Delgado)");
+* ``institution``: an institution named after it ("Reno Police Department", "Greenwood police", "Stamford
+  Hospital": the place, where the gazetteer knows it).
 
 The last three frame a place even where the gazetteer does not hold the name (it then stays unknown, its text
 kept); a bare locative needs the gazetteer to agree ("in Congress" is not a place). Names of known armed groups
@@ -48,6 +50,10 @@ PREFIX_FEATURES = frozenset({"barangay", "colonia", "bairro", "kebele", "aldea",
 AFTER_FEATURES = frozenset({"sector", "area", "areas", "camp", "neighbourhood", "neighborhood", "crossing",
                             "checkpoint", "frontline", "front", "axis", "junction", "outskirts", "suburb", "suburbs",
                             "countryside", "village", "villages", "town", "city", "district", "province", "region"})
+# Institutions named after their place: "Reno Police Department", "Stamford Hospital", "Greenwood police".
+INSTITUTION_WORDS = frozenset("""police sheriff sheriff's sheriff’s sheriffs department dept fire coroner coroner's
+coroner’s hospital medical court council jail prison university college school schools prosecutor prosecutors
+detention correctional emergency ems""".split())
 PARTICLES = frozenset("""al el as ash ad ar at az an ul ud de del della der di do da dos das du des la le les
 los las van von bin ibn wa e y sur upon am im""".split())
 ARTICLES = frozenset({"al", "el", "as", "ash", "ad", "ar", "at", "az", "an"})
@@ -67,7 +73,9 @@ def place_mentions(sent: Span, evidence: Evidence = Evidence(), is_place=None) -
     for ent in sent.ents:
         if is_place(ent):
             span, _ = _without_prefix(_lengthened(ent, sent.end))
-            tagged[ent.start] = span or ent
+            place, institution = _without_institution(span or ent)
+            known = institution and _in_gazetteer(place, evidence)  # "Stamford Hospital": Stamford
+            tagged[ent.start] = place if known else span or ent
     found: list[Span] = []
     framed_end = -1  # where the last framed mention ended, for "near Opytne and Avdiivka"
     i = sent.start
@@ -84,7 +92,9 @@ def place_mentions(sent: Span, evidence: Evidence = Evidence(), is_place=None) -
             i += 1
             continue
         span, prefixed = _without_prefix(run)
-        frame = None if span is None or _is_actor(span) else "feature" if prefixed else _frame(span, sent, framed_end)
+        span, institution = _without_institution(span) if span is not None else (None, False)
+        frame = None if span is None or _is_actor(span, institution) else "feature" if prefixed else (
+            "institution" if institution else _frame(span, sent, framed_end))
         if frame and _accepted(span, frame, evidence):
             found.append(span)
             framed_end = span.end if frame != "modifier" else framed_end
@@ -150,14 +160,32 @@ def _without_prefix(span: Span) -> tuple[Span | None, bool]:
     return span, False
 
 
-def _is_actor(span: Span) -> bool:
-    """A known armed group, a nationality adjective, or a name the tagger calls a group that leads a force
-    noun ("in Houthi shelling"): not a place."""
+def _in_gazetteer(span: Span, evidence: Evidence) -> bool:
+    """The gazetteer places the name, or holds namesakes of it."""
+    hit = resolve(span.text, evidence)
+    return hit.entry is not None or bool(hit.candidates)
+
+
+def _without_institution(span: Span) -> tuple[Span | None, bool]:
+    """"Reno Police Department" -> ("Reno", True); "Greenwood" before "police" -> (itself, True); a name that
+    names no institution -> (itself, False)."""
+    cut = next((k for k in range(1, len(span)) if span[k].lower_ in INSTITUTION_WORDS), None)
+    if cut is not None:
+        return span[:cut], True
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    return span, after is not None and after.lower_ in INSTITUTION_WORDS and after.is_lower and span[0].lower_ \
+        not in INSTITUTION_WORDS
+
+
+def _is_actor(span: Span, institution: bool = False) -> bool:
+    """A known armed group, a nationality adjective, or (but for an institution's place: "Reno Police") a name
+    the tagger calls a group that leads a force noun ("in Houthi shelling"): not a place."""
     low = span.text.lower()
     if low in lx.ACTOR_ALIASES or low in lx.DEMONYMS or group_country(span.text) is not None:
         return True
     after = span.doc[span.end] if span.end < len(span.doc) else None
-    return after is not None and after.lower_ in lx.FORCE_NOUNS and span[-1].ent_type_ in ("NORP", "ORG")
+    return not institution and after is not None and after.lower_ in lx.FORCE_NOUNS and \
+        span[-1].ent_type_ in ("NORP", "ORG")
 
 
 def _frame(span: Span, sent: Span, framed_end: int) -> str | None:
@@ -199,10 +227,10 @@ def _frame_after(span: Span, sent: Span) -> str | None:
 
 
 def _accepted(span: Span, frame: str, evidence: Evidence) -> bool:
-    """Whether a framed name is a place: always where the frame is strong; after a bare locative, when the
-    gazetteer places it (a region, a big town, the article's country, the only place of that name, or
-    namesakes; not a name the tagger calls a person or organisation only because no other place bears it);
-    as a modifier, only a big town."""
+    """Whether a framed name is a place: always where the frame is strong; after a bare locative or before an
+    institution, when the gazetteer places it (a region, a big town, the article's country, the only place of
+    that name, or namesakes; not, after "in", "at" and the like, a name the tagger calls a person or
+    organisation only because some small town bears it: "in Congress"); as a modifier, only a big town."""
     around = containers(span.doc.text, span.start_char, span.end_char)
     hit = resolve(span.text, evidence, around)
     entry = hit.entry
@@ -211,11 +239,10 @@ def _accepted(span: Span, frame: str, evidence: Evidence) -> bool:
             and not span[0].ent_type_
     if frame in ("of", "feature", "container"):
         return True
+    named_otherwise = span[0].ent_type_ in ("PERSON", "ORG") and frame not in ("near", "institution")
     if entry is None:
-        return bool(hit.candidates) and span[0].ent_type_ not in ("PERSON", "ORG")
+        return bool(hit.candidates) and not named_otherwise
     vouched = hit.how == "container" or evidence.weight(entry.country_code) > 0 or any(
         r.entry is not None and r.entry.country_code == entry.country_code for r in map(resolve, around))
-    # "in Congress": the only town so called is not meant; "near" takes nothing but places
-    named_otherwise = span[0].ent_type_ in ("PERSON", "ORG") and frame != "near"
     return entry.kind != "town" or entry.population >= MIN_POPULATION or vouched or (
         hit.how == "unique" and not named_otherwise)

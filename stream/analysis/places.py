@@ -130,8 +130,15 @@ def resolve(name: str, evidence: Evidence = Evidence(), containers: tuple[str, .
     if not name or len(name) > MAX_NAME or not normalize(name):
         return Resolution(None, None, "not a place name" if name else "no name")
     name, *inner = [part.strip() for part in name.split(",") if part.strip()] or [""]
-    around = [lx.US_POSTAL_CODES.get(c, c) for c in [*inner, *containers][:3]]  # "Huntsville, AL"
+    around = [_container_name(c) for c in [*inner, *containers][:3]]
     return _resolve(name, evidence, tuple(around))  # "Chihuahua, Chihuahua"
+
+
+def _container_name(name: str) -> str:
+    """A US state's postal code or AP abbreviation, with or without its stop, as the state's name where it
+    follows a town ("Huntsville, AL", "Lansing, Mich"); any other container as it is."""
+    return lx.US_POSTAL_CODES.get(name) or lx.US_STATE_ABBREVIATIONS.get(name) or \
+        lx.US_STATE_ABBREVIATIONS.get(name + ".") or name
 
 
 @lru_cache(maxsize=8192)
@@ -199,6 +206,8 @@ def _candidates(name: str) -> tuple[list[Entry], bool, str | None]:
         key = normalize(attempt)
         exact = g.ids(key)
         entries = g.candidates(attempt)
+        if attempt is undirected and attempt != bare:  # "South Church Street" is not Church Street
+            entries = [e for e in entries if e.kind in ("country", "admin1")]
         if entries:
             return _own_names_first(entries), not exact, feature
     return [], False, feature
@@ -387,6 +396,7 @@ def article_evidence(places: Iterable[str], adjectives: Iterable[str] = (), grou
     g = gazetteer()
     weights: Counter = Counter()
     regions = set()
+    places = list(dict.fromkeys(places))  # a name counts once, however often the article repeats it
     for name in places:
         found = resolve(name)
         if found.entry is None or found.how == "largest" and found.entry.population < BIG_PLACE:
@@ -400,7 +410,7 @@ def article_evidence(places: Iterable[str], adjectives: Iterable[str] = (), grou
     for name in groups:
         if code := group_country(name):
             weights[code] += 1
-    shared = shared_region(dict.fromkeys(places))
+    shared = shared_region(places)
     if shared is not None:
         regions.add(shared)
         weights[shared[:2]] += 1

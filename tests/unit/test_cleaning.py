@@ -1,7 +1,7 @@
 """Tests for stream.analysis.cleaning: same-length normalisation and block segmentation."""
 import pytest
 
-from stream.analysis.cleaning import MAX_BLOCK_CHARS, Block, dateline_place, normalize, segment
+from stream.analysis.cleaning import MAX_BLOCK_CHARS, Block, dateline_place, dateline_places, normalize, segment
 
 
 def kinds(text):
@@ -197,3 +197,13 @@ def test_cleaning_segment_keeps_paragraph_at_the_limit_whole():
 ])
 def test_cleaning_dateline_place(text, place):
     assert dateline_place(text) == place
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    ("COLUMBUS, Ohio - A man was shot.", ["Columbus", "Ohio"]),
+    ("CONWAY, SC (WBTW) - A man was shot.", ["Conway", "SC"]),  # a postal code stays a code
+    ("LANSING, Mich (WLNS) - A boy was shot.", ["Lansing", "Mich"]),
+    ("KABUL, AFGHANISTAN - Gunmen attacked.", ["Kabul", "Afghanistan"]),
+])
+def test_cleaning_dateline_places(text, places):
+    assert dateline_places(text) == places

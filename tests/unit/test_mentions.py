@@ -90,3 +90,13 @@ def test_mentions_an_unknown_name_framed_as_a_place_is_kept():
 def test_mentions_a_bare_locative_small_town_needs_the_articles_country():
     text = "Two were shot dead in Tarhunah on Monday ."
     assert names(text, Evidence.of(["LY"])) == ["Tarhunah"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("[Reno Police Department|ORG] said a boy was killed .", ["Reno"]),
+    ("Greenwood police arrested a suspect .", ["Greenwood"]),  # namesakes: a place, not known which yet
+    ("The victim died at [Stamford Hospital|FAC] .", ["Stamford"]),
+    ("The victim died at [Qwertz Hospital|FAC] .", ["Qwertz Hospital"]),  # an unknown place keeps its name
+])
+def test_mentions_institutions_name_their_place(text, expected):
+    assert names(text) == expected

@@ -127,6 +127,15 @@ def test_places_postal_codes_as_containers(name, around, admin1):
     assert resolve(name, Evidence(), around).entry.admin1_code == admin1
 
 
+@pytest.mark.parametrize(("name", "around", "admin1"), [
+    ("Lansing", ("Mich",), "US.MI"),  # an AP abbreviation that lost its stop
+    ("Mt. Pleasant", ("Pennsylvania",), "US.PA"),  # GeoNames writes "Mount"
+    ("St. Cloud", ("Minnesota",), "US.MN"),
+])
+def test_places_abbreviations(name, around, admin1):
+    assert resolve(name, Evidence(), around).entry.admin1_code == admin1
+
+
 def test_places_a_postal_code_alone_is_not_a_place():
     assert resolve("OH").entry is None
 
