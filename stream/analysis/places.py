@@ -29,8 +29,10 @@ from stream.analysis.actors import actor_list
 from stream.analysis.gazetteer import MAX_NAME, Entry, gazetteer, loose, normalize
 
 DOMINANCE = 10  # among equal evidence, the biggest candidate wins only when this many times bigger than the next
+DOMINANCE_AT_HOME = 3  # ... or this many times, when every namesake is in its country
 SHARED_MARGIN = 1.25  # the region the article's names share must lead the next by this factor
-BIG_PLACE = 100_000  # a loose spelling stands on its own only for a place this big
+BIG_PLACE = 100_000
+EVIDENT_TOWN = 10_000  # a town resolved by its name alone is evidence of its country from this size  # a loose spelling stands on its own only for a place this big
 _FEATURES = {
     **dict.fromkeys(("province", "governorate", "state", "region", "oblast", "prefecture", "wilaya", "emirate",
                      "countryside"), "admin1"),
@@ -206,8 +208,8 @@ def _candidates(name: str) -> tuple[list[Entry], bool, str | None]:
         key = normalize(attempt)
         exact = g.ids(key)
         entries = g.candidates(attempt)
-        if attempt is undirected and attempt != bare:  # "South Church Street" is not Church Street
-            entries = [e for e in entries if e.kind in ("country", "admin1")]
+        if attempt is undirected and attempt != bare:  # "Southeast Fresno", but "South Church Street" is not
+            entries = [e for e in entries if e.kind in ("country", "admin1") or e.population >= BIG_PLACE]
         if entries:
             return _own_names_first(entries), not exact, feature
     return [], False, feature
@@ -257,8 +259,13 @@ def _decide(best: Entry, score: int, rivals: list[Entry], equals: list[Entry], c
     its name (a town named after its region is the town, unless the region is ten times bigger: "Oregon")."""
     top = max([best, *equals], key=lambda e: e.population)
     others = [e for e in [best, *rivals] if e is not top and not _within(e, top)]
-    if (rivals or top is not best) and top.population >= DOMINANCE * max((e.population for e in others), default=1):
+    biggest_other = max((e.population for e in others), default=1)
+    if (rivals or top is not best) and top.population >= DOMINANCE * biggest_other:
         return Resolution(top, "largest", f"{top.name} is over {DOMINANCE} times bigger than its namesakes")
+    if rivals and top.kind == "town" and {e.country_code for e in others} == {top.country_code} \
+            and top.population >= DOMINANCE_AT_HOME * biggest_other:  # "Columbus": Ohio's, not Georgia's
+        return Resolution(top, "largest", f"{top.name} is over {DOMINANCE_AT_HOME} times bigger than its "
+                                          f"namesakes, all in {top.country_code}")
     if not rivals:
         how = "country" if best.kind == "country" else "region" if best.kind != "town" and count == 1 else (
             "unique" if count == 1 or score <= 0 else "context")
@@ -399,8 +406,8 @@ def article_evidence(places: Iterable[str], adjectives: Iterable[str] = (), grou
     places = list(dict.fromkeys(places))  # a name counts once, however often the article repeats it
     for name in places:
         found = resolve(name)
-        if found.entry is None or found.how == "largest" and found.entry.population < BIG_PLACE:
-            continue
+        if found.entry is None or found.how in ("largest", "unique") and found.entry.population < EVIDENT_TOWN:
+            continue  # a small town that only happens to bear the name says little of where the article is
         weights[found.entry.country_code] += 2 if found.entry.kind == "country" else 1
         if found.entry.admin1_code:
             regions.add(found.entry.admin1_code)

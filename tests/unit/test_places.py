@@ -136,6 +136,21 @@ def test_places_abbreviations(name, around, admin1):
     assert resolve(name, Evidence(), around).entry.admin1_code == admin1
 
 
+def test_places_namesakes_in_one_country_the_much_bigger_one():
+    found = resolve("Columbus")  # Ohio's is over three times Georgia's and every namesake is in the US
+    assert found.entry.admin1_code == "US.OH" and found.how == "largest" and "all in US" in found.why
+
+
+@pytest.mark.parametrize(("name", "kind"), [("Southeast Fresno", "town"), ("South Church Street", None)])
+def test_places_a_leading_direction_word_before_a_big_town_only(name, kind):
+    entry = resolve(name).entry
+    assert (entry.kind if entry else None) == kind
+
+
+def test_places_small_towns_that_only_bear_the_name_are_no_evidence():
+    assert article_evidence(["Hnutove"]).countries == ()  # a village of 800 people in Ukraine, by name alone
+
+
 def test_places_a_postal_code_alone_is_not_a_place():
     assert resolve("OH").entry is None
 
