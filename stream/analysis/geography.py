@@ -15,7 +15,7 @@ from typing import Iterable
 from spacy.tokens import Span
 
 from stream.analysis.mentions import PLACE_LABELS, place_mentions
-from stream.analysis.places import Evidence, article_evidence, containers, resolve
+from stream.analysis.places import Evidence, article_evidence, containers, mission_countries, resolve
 
 Named = tuple[str, tuple[str, ...]]  # a place name and the names the text says contain it
 
@@ -35,11 +35,13 @@ def named_places(sentences: Iterable[Span]) -> list[Named]:
 
 def article_geography(sentences: Iterable[Span], dateline: list[str], entities: list[dict]) -> Geography:
     """The geography of an article from its title and story sentences, its dateline's places and its entity
-    records (nationality adjectives and groups are evidence of its country)."""
+    records (nationality adjectives, groups and the missions the text names are evidence of its country)."""
+    sentences = list(sentences)
     named = named_places(sentences)
     evidence = article_evidence([name for name, _ in named],
                                 [e["text"] for e in entities if e["label"] == "NORP"],
-                                [e["text"] for e in entities if e["label"] not in PLACE_LABELS], dateline)
+                                [e["text"] for e in entities if e["label"] not in PLACE_LABELS], dateline,
+                                mission_countries(" ".join(sent.text for sent in sentences)))
     main = main_place(named, evidence)
     if main is not None:  # the article's namesakes lie where it is about: "Florence" near "Huntsville, AL"
         evidence = evidence.plus(resolve(main[0], evidence, main[1]).entry)

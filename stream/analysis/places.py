@@ -17,11 +17,13 @@ coordinates are the centre of its towns), 3 only the country.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 from stream.analysis import lexicon as lx
@@ -57,6 +59,25 @@ def _groups() -> dict[str, str]:
     """Loose name key -> home country: the actor list's groups and forces by every alias, then MORE_GROUPS."""
     listed = {loose(normalize(alias)): actor.country for alias, actor in actor_list().by_alias.items() if actor.country}
     return listed | {loose(normalize(alias)): code for alias, code in MORE_GROUPS.items()}
+
+
+MISSIONS_FILE = Path(__file__).with_name("data") / "missions.json"
+
+
+@lru_cache(maxsize=1)
+def _missions() -> tuple[re.Pattern, dict[str, str]]:
+    """A pattern of the missions' names (whole words, case as written) and each name's country."""
+    missions = json.loads(MISSIONS_FILE.read_text(encoding="utf-8"))["missions"]
+    country = {alias: m["country"] for m in missions for alias in [m["name"], *m["aliases"]]}
+    names = sorted(country, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b"), country
+
+
+def mission_countries(text: str) -> list[str]:
+    """The countries of the peacekeeping and monitoring missions a text names ("the OSCE SMM observed":
+    Ukraine), once per mission name (``data/missions.json``)."""
+    pattern, country = _missions()
+    return [country[name] for name in dict.fromkeys(pattern.findall(text))]
 
 
 def group_country(name: str) -> str | None:
@@ -396,10 +417,10 @@ def likely_country(name: str) -> str | None:
 
 
 def article_evidence(places: Iterable[str], adjectives: Iterable[str] = (), groups: Iterable[str] = (),
-                     dateline: Iterable[str] = ()) -> Evidence:
+                     dateline: Iterable[str] = (), missions: Iterable[str] = ()) -> Evidence:
     """The article's evidence: the countries and regions its places settle on their own (a country counts
-    2, a town or region 1), the region its namesakes share (``shared_region``, 1), its nationality adjectives
-    and armed groups (1 each), and the dateline."""
+    2, a town or region 1), the region its namesakes share (``shared_region``, 1), its nationality adjectives,
+    armed groups and the countries of the missions it names (1 each), and the dateline."""
     g = gazetteer()
     weights: Counter = Counter()
     regions = set()
@@ -417,6 +438,7 @@ def article_evidence(places: Iterable[str], adjectives: Iterable[str] = (), grou
     for name in groups:
         if code := group_country(name):
             weights[code] += 1
+    weights.update(missions)
     shared = shared_region(places)
     if shared is not None:
         regions.add(shared)

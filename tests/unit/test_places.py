@@ -17,6 +17,7 @@ from stream.analysis.places import (
     containers,
     geo_fields,
     group_country,
+    mission_countries,
     resolve,
     shared_region,
     split_feature,
@@ -149,6 +150,21 @@ def test_places_a_leading_direction_word_before_a_big_town_only(name, kind):
 
 def test_places_small_towns_that_only_bear_the_name_are_no_evidence():
     assert article_evidence(["Hnutove"]).countries == ()  # a village of 800 people in Ukraine, by name alone
+
+
+@pytest.mark.parametrize(("text", "countries"), [
+    ("On Monday the OSCE SMM observed 12 explosions near Qwertzivka.", ["UA"]),
+    ("MONUSCO and UNMISS peacekeepers", ["CD", "SS"]),
+    ("an osce smm report", []),  # as written: not a name in lower case
+    ("the OSCE said", []),  # the organisation works in many countries
+])
+def test_places_missions_name_their_country(text, countries):
+    assert mission_countries(text) == countries
+
+
+def test_places_a_mission_is_article_evidence():
+    evidence = article_evidence([], missions=mission_countries("The OSCE SMM observed shelling."))
+    assert evidence.main_country() == "UA"
 
 
 def test_places_a_postal_code_alone_is_not_a_place():
