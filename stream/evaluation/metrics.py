@@ -194,9 +194,9 @@ def _acled_violent_place(case_id: str, analyses: list[dict], gold: dict) -> list
     out = [check("acled_violent_country", code == expected, case_id, gold, place, analyses),
            alarm("acled_violent_country_missing", not code, case_id, gold, place, analyses),
            check("acled_violent_within_50km", near, case_id, gold, place, analyses)]
-    if "admin1_code" in place:
+    if gold["admin1"]:  # every row ACLED gives a region: a row without a place or region is a miss
         region = gold_admin1(expected, gold["admin1"], gold["latitude"], gold["longitude"])
-        right = code == expected and place["admin1_code"] is not None and (
+        right = code == expected and place.get("admin1_code") is not None and (
             place["admin1_code"] == region or same_region(place.get("admin1_name"), gold["admin1"], region))
         out.append(check("acled_violent_admin1", right, case_id, gold | {"admin1_code": region}, place, analyses))
     return out

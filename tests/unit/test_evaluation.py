@@ -268,7 +268,7 @@ VIOLENT_PLACE = {"text": "Port Vell", "country_code": "TD", "admin1_code": "TD.0
      {"acled_violent_country": (1, 1.0), "acled_violent_country_missing": (1, 0.0), "acled_violent_within_50km": (1, 0.0),
       "acled_violent_admin1": (1, 0.0)}),
     (analysis(), {"acled_violent_country": (1, 0.0), "acled_violent_country_missing": (1, 1.0),
-                  "acled_violent_within_50km": (1, 0.0)}),
+                  "acled_violent_within_50km": (1, 0.0), "acled_violent_admin1": (1, 0.0)}),  # no place: a miss
 ])
 def test_evaluation_acled_violent_rows_place(monkeypatch, result, expected):
     monkeypatch.setattr(metrics, "gold_admin1", lambda country, name, lat, lon: "TD.01")
