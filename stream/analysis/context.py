@@ -6,6 +6,7 @@ needs from the ones before it (the last named source, for "they said").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,7 +45,7 @@ class ArticleContext:
     main_place: tuple[str, tuple[str, ...]] | None = None  # the place the article is about, with its containers
     last_source: str | None = None  # last named attribution, for pronouns
     last_actor: str | None = None  # last organisation or group subject, for "it"
-    last_place: str | None = None  # last place named in an earlier sentence of the same paragraph
+    last_place: tuple[str, tuple[str, ...]] | None = None  # the last place of an earlier sentence of the paragraph
     place_names: frozenset[str] = frozenset()  # names tagged as places somewhere in the article
     lede_time: dict | None = None  # the date the first sentence gives its story, for undated claims
     violent: bool = True  # some sentence of the article speaks of violence (see has_violence)
@@ -357,9 +358,8 @@ def claim_place(
 def _around(ctx: ArticleContext) -> dict | None:
     """Where the sentence is when it names no place: the paragraph's last place, the dateline's, the article's
     main place; the first of them the gazetteer knows, else the first named."""
-    main_name, main_around = ctx.main_place or (None, ())
-    chain = ((ctx.last_place, (), "previous_sentence"), (ctx.dateline_place, ctx.dateline_containers, "dateline"),
-             (main_name, main_around, "article"))
+    chain = ((*(ctx.last_place or (None, ())), "previous_sentence"),
+             (ctx.dateline_place, ctx.dateline_containers, "dateline"), (*(ctx.main_place or (None, ())), "article"))
     places = [{"text": name, "start": None, "end": None, "basis": basis, **_geo(name, ctx, around)}
               for name, around, basis in chain if name]
     return next((p for p in places if _known(p)), places[0] if places else None)
@@ -419,12 +419,23 @@ def remember(sent: Span, ctx: ArticleContext) -> None:
 
 def _remember_place(sent: Span, ctx: ArticleContext) -> None:
     """The sentence's last place the gazetteer knows, else its last place, for the sentences after it."""
-    places = [(ent, _place(ent, ctx, "sentence")) for ent in place_mentions(sent, ctx)]
+    mentions = place_mentions(sent, ctx)
+    places = [(ent, _place(ent, ctx, "sentence")) for k, ent in enumerate(mentions)
+              if k == 0 or not _contains(mentions[k - 1], ent)]  # "in Tonala, Jalisco": the town, not its state
     known = [p for p in places if _known(p[1])]
     if places:
         ent, geo = known[-1] if known else places[-1]
-        inner = [e for e, g in known if _inside(g, geo)]  # "in Tonala, Jalisco": the town, not its state
-        ctx.last_place = (inner[-1] if inner else ent).text.removeprefix("the ")
+        inner = [e for e, g in known if _inside(g, geo)]
+        last = inner[-1] if inner else ent
+        ctx.last_place = (last.text.removeprefix("the "), containers(last.doc.text, last.start_char, last.end_char))
+
+
+_CONTAINER_LINK = re.compile(r"\s*(?:,|\(|\bin\b)\s*(?:the\s+)?$", re.I)
+
+
+def _contains(before: Span, after: Span) -> bool:
+    """The text puts ``before`` in ``after``: "Tonala, Jalisco", "Namava (Cabo Delgado)", "Jurdi in Deir-ez-Zor"."""
+    return bool(_CONTAINER_LINK.fullmatch(before.doc.text[before.end_char:after.start_char]))
 
 
 def _inside(inner: dict, outer: dict) -> bool:

@@ -39,9 +39,12 @@ _FEATURES = {
     **dict.fromkeys(("province", "governorate", "state", "region", "oblast", "prefecture", "wilaya", "emirate",
                      "countryside"), "admin1"),
     **dict.fromkeys(("district", "county", "subdistrict", "municipality", "upazila", "parish", "department",
-                     "raion", "rayon", "tehsil", "commune", "lga", "local government area"), "admin2"),
+                     "raion", "rayon", "tehsil", "commune", "lga", "local government area", "township", "payam",
+                     "woreda", "zone", "subdivision", "sub-county", "cercle", "arrondissement"), "admin2"),
     **dict.fromkeys(("city", "town", "village", "hamlet", "locality", "settlement"), "town"),
-    **dict.fromkeys(("area", "camp", "neighbourhood", "neighborhood", "outskirts", "suburbs"), ""),
+    **dict.fromkeys(("area", "camp", "neighbourhood", "neighborhood", "outskirts", "suburbs", "hill", "hills",
+                     "mountain", "mountains", "valley", "desert", "forest", "river", "lake", "island", "plain",
+                     "coast", "front"), ""),
 }
 _FEATURE_SUFFIX = re.compile(r"\s+(?:" + "|".join(sorted(_FEATURES, key=len, reverse=True)) + r")$", re.I)
 _KIND_RANK = {"town": 3, "admin2": 2, "admin1": 1, "country": 0}
@@ -195,7 +198,11 @@ def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Reso
                           tuple(sorted({e.country_code for e in entries})))
     equals = [e for s, e in scored[1:] if s == best_score and not _within(e, best) and not _within(best, e)]
     rivals = [e for e in equals if not (best.kind == "town" and e.kind != "town" and e.country_code == best.country_code)]
-    return _decide(best, best_score, rivals, equals, len(entries))
+    found = _decide(best, best_score, rivals, equals, len(entries))
+    inner = _by_container(around)
+    if found.how == "namesakes" and inner is not None and _KIND_RANK[inner.entry.kind] > _KIND_RANK[found.entry.kind]:
+        return inner  # "Pisky, Donetsk": namesakes all over Ukraine, but the text says which region
+    return found
 
 
 def _held_by_namesake(scored: list[tuple[int, Entry]], containers: tuple[str, ...]) -> Entry | None:
@@ -206,10 +213,11 @@ def _held_by_namesake(scored: list[tuple[int, Entry]], containers: tuple[str, ..
 
 
 def _agrees(entry: Entry, container: Entry) -> bool:
-    """The entry may lie in the container: same country, and same region when the container names one."""
+    """The entry may lie in the container: same country, and same region when the container is in one (a
+    town's region too: "Orikhove, Luhansk" is not the Orikhove of Crimea)."""
     if entry.country_code != container.country_code:
         return False
-    return container.kind in ("country", "town") or container.admin1_code is None or entry.admin1_code in (
+    return container.kind == "country" or container.admin1_code is None or entry.admin1_code in (
         None, container.admin1_code)
 
 
@@ -321,9 +329,10 @@ def _by_container(around: list[Entry]) -> Resolution | None:
 # -- the text around a name ----------------------------------------------------------------------
 _DIRECTION = (r"(?:(?:far|extreme)[- ])?(?:north|south|east|west|central|north-?east|north-?west|south-?east|"
               r"south-?west|rural)(?:ern)?(?:\s+(?:countryside|outskirts|suburbs)\s+of)?")
+# the direction word in lower case only: "northern Burkina Faso", but "Central Equatoria" is a name
 _CONNECTOR = re.compile(
-    r"(?:\s+(?:" + "|".join(sorted(_FEATURES, key=len, reverse=True)) + r"))?"
-    r"\s*(?:,|\(|\bin\b|\bof\b|['\u2019]s\b)\s*(?:the\s+)?(?:" + _DIRECTION + r"\s+)?", re.I)
+    r"(?i:(?:\s+(?:" + "|".join(sorted(_FEATURES, key=len, reverse=True)) + r"))?"
+    r"\s*(?:,|\(|\bin\b|\bof\b|['\u2019]s\b)\s*(?:the\s+)?)(?:" + _DIRECTION + r"\s+)?")
 _WORD = r"[A-Z](?:[\w&-]|['\u2019](?!s\b))*"  # "Dar'a", not "Faso's"
 _NAME = re.compile(_WORD + r"(?:[ -](?:" + _WORD + r"|al|el|de|du|des|la|le|and|&))*")
 _POSSESSOR = re.compile(r"([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)['\u2019]s\s+(?:" + _DIRECTION + r"\s+)?$")

@@ -167,6 +167,16 @@ def test_places_a_mission_is_article_evidence():
     assert evidence.main_country() == "UA"
 
 
+def test_places_a_towns_region_holds_what_the_text_puts_in_the_town():
+    found = resolve("Orikhove", Evidence(), ("Luhansk",))  # not the Orikhove of Crimea
+    assert found.entry.admin1_name == "Luhansk"
+
+
+def test_places_a_region_the_text_names_before_namesakes_all_over_the_country():
+    found = resolve("Pisky", Evidence(), ("Donetsk",))
+    assert found.entry.admin1_name == "Donetsk" and found.how == "container"
+
+
 def test_places_a_postal_code_alone_is_not_a_place():
     assert resolve("OH").entry is None
 
@@ -210,7 +220,8 @@ def test_places_a_namesake_abroad_yields_to_the_container():
     ("in Kupwara district, J&K, on Monday", "Kupwara", ("J&K",)),
     ("the village of Sollé in northern Burkina Faso's Loroum province", "Sollé", ("Burkina Faso", "Loroum")),
     ("northern Burkina Faso's Loroum province", "Loroum province", ("Burkina Faso",)),
-    ("the Zap district of Dahuk, Northern Iraq", "Zap", ("Dahuk", "Iraq")),
+    ("the Zap district of Dahuk, Northern Iraq", "Zap", ("Dahuk", "Northern Iraq")),  # resolves to Iraq
+    ("near Loka West (Central Equatoria state)", "Loka West", ("Central Equatoria",)),  # a name, not a direction
     ("near Taramchuk, Donetsk. During the day", "Taramchuk", ("Donetsk",)),
     ("in Kabul on Monday", "Kabul", ()),
 ])
