@@ -324,7 +324,7 @@ def claim_place(
     lose; places that only modify another noun ("U.S. push", "Gaza health officials") do not count."""
     ranked = []
     source_place = None
-    for ent in place_mentions(sent, ctx):
+    for ent in _innermost(place_mentions(sent, ctx)):
         if any(in_span(ent.root, s) for s in avoid) or ent.root.dep_ in ("nsubj", "nsubjpass"):
             continue  # "Russia launched missiles": a subject is an actor, not a place
         if any(in_span(ent.root, s) for s in demote):
@@ -419,15 +419,19 @@ def remember(sent: Span, ctx: ArticleContext) -> None:
 
 def _remember_place(sent: Span, ctx: ArticleContext) -> None:
     """The sentence's last place the gazetteer knows, else its last place, for the sentences after it."""
-    mentions = place_mentions(sent, ctx)
-    places = [(ent, _place(ent, ctx, "sentence")) for k, ent in enumerate(mentions)
-              if k == 0 or not _contains(mentions[k - 1], ent)]  # "in Tonala, Jalisco": the town, not its state
+    places = [(ent, _place(ent, ctx, "sentence")) for ent in _innermost(place_mentions(sent, ctx))]
     known = [p for p in places if _known(p[1])]
     if places:
         ent, geo = known[-1] if known else places[-1]
         inner = [e for e, g in known if _inside(g, geo)]
         last = inner[-1] if inner else ent
         ctx.last_place = (last.text.removeprefix("the "), containers(last.doc.text, last.start_char, last.end_char))
+
+
+def _innermost(mentions: list[Span]) -> list[Span]:
+    """The mentions but those the text gives as the container of the one before ("in Tonala, Jalisco": the
+    town, not its state; the town is read inside its state)."""
+    return [m for k, m in enumerate(mentions) if k == 0 or not _contains(mentions[k - 1], m)]
 
 
 _CONTAINER_LINK = re.compile(r"\s*(?:,|\(|\bin\b)\s*(?:the\s+)?$", re.I)

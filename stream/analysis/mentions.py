@@ -70,12 +70,11 @@ def place_mentions(sent: Span, evidence: Evidence = Evidence(), is_place=None) -
     count; by default those of a place label), and the framed names it missed."""
     is_place = is_place or (lambda ent: ent.label_ in PLACE_LABELS)
     tagged = {}
-    for ent in sent.ents:
-        if is_place(ent):
-            span, _ = _without_prefix(_lengthened(ent, sent.end))
-            place, institution = _without_institution(span or ent)
-            known = institution and _in_gazetteer(place, evidence)  # "Stamford Hospital": Stamford
-            tagged[ent.start] = place if known else span or ent
+    for ent in _joined([e for e in sent.ents if is_place(e)], evidence):
+        span, _ = _without_prefix(_lengthened(ent, sent))
+        place, institution = _without_institution(span or ent)
+        known = institution and _in_gazetteer(place, evidence)  # "Stamford Hospital": Stamford
+        tagged[ent.start] = place if known else span or ent
     found: list[Span] = []
     framed_end = -1  # where the last framed mention ended, for "near Opytne and Avdiivka"
     i = sent.start
@@ -127,11 +126,22 @@ def _name_run(sent: Span, i: int) -> Span | None:
         elif token.text == "-" and not doc[j - 1].whitespace_ and not token.whitespace_ and j + 1 < sent.end \
                 and doc[j + 1].is_alpha:
             j += 2
-        elif token.lower_ in PARTICLES and token.text.islower() and j + 1 < sent.end and _name_like(doc[j + 1]):
-            j += 2
+        elif _particles(sent, j):  # "de la Mesa"
+            j += _particles(sent, j) + 1
         else:
             break
     return doc[i:j]
+
+
+def _particles(sent: Span, j: int) -> int:
+    """How many lower-case particles start at ``j`` before a capitalised word ("do Galho": 1, "de la Mesa": 2)."""
+    doc = sent.doc
+    for n in (1, 2):
+        if j + n >= sent.end or not all(t.lower_ in PARTICLES and t.text.islower() for t in doc[j:j + n]):
+            return 0
+        if _name_like(doc[j + n]):
+            return n
+    return 0
 
 
 def _article_prefix(sent: Span, i: int) -> bool:
@@ -143,11 +153,26 @@ def _article_prefix(sent: Span, i: int) -> bool:
     return _name_like(doc[i + 2]) if hyphen else doc[i].lower_ in ("al", "el") and _name_like(doc[i + 1])
 
 
-def _lengthened(ent: Span, limit: int) -> Span:
-    """A tagged place with the particle and words the tagger cut off: "Madinat" of "Madinat as Saleh"."""
-    doc, end = ent.doc, ent.end
-    while end + 1 < limit and doc[end].lower_ in PARTICLES and doc[end].text.islower() and _name_like(doc[end + 1]):
-        end += 2
+def _joined(ents: list[Span], evidence: Evidence) -> list[Span]:
+    """Tagged places side by side as one, where the gazetteer knows them so: "Baja" "California"."""
+    out: list[Span] = []
+    for ent in ents:
+        if out and out[-1].end == ent.start and _in_gazetteer(ent.doc[out[-1].start:ent.end], evidence):
+            out[-1] = ent.doc[out[-1].start:ent.end]
+        else:
+            out.append(ent)
+    return out
+
+
+def _lengthened(ent: Span, sent: Span) -> Span:
+    """A tagged place with the particle and words the tagger cut off: "Madinat" of "Madinat as Saleh", and a
+    prefix feature word tagged alone with its name: "Colonia" of "Colonia Jardines de la Mesa"."""
+    if len(ent) == 1 and ent[0].lower_ in PREFIX_FEATURES and ent.end < sent.end:
+        run = _name_run(sent, ent.end)
+        return ent.doc[ent.start:run.end] if run is not None else ent
+    doc, end, limit = ent.doc, ent.end, sent.end
+    while end + 1 < limit and _particles(sent, end):
+        end += _particles(sent, end) + 1
         while end < limit and _name_like(doc[end]) and not doc[end].ent_type_:
             end += 1
     return ent if end == ent.end else doc[ent.start:end]

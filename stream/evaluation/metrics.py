@@ -213,12 +213,19 @@ def gold_admin1(country: str, name: str, latitude: float, longitude: float) -> s
 def same_region(name: str | None, acled_name: str, code: str | None) -> bool:
     """The claim's region has ACLED's name, or the name of the region ACLED's point is in, spelt loosely
     ("Idlib" and "Idleb"; GeoNames lists some regions under two codes)."""
-    from stream.analysis.gazetteer import gazetteer, loose, normalize
+    from stream.analysis.gazetteer import gazetteer
 
     if not name:
         return False
     names = {acled_name, gazetteer().admin1_names.get(code or "", "")}
-    return loose(normalize(name)) in {loose(normalize(n)) for n in names if n}
+    return _consonants(name) in {_consonants(n) for n in names if n}
+
+
+def _consonants(name: str) -> str:
+    """A region name's consonants after the gazetteer's loose key ("Idleb" and "Idlib", "Logar" and "Lowgar")."""
+    from stream.analysis.gazetteer import loose, normalize
+
+    return re.sub(r"[aeiouyw]", "", loose(normalize(name)))
 
 
 def lead_actor(analysis: dict) -> dict | None:

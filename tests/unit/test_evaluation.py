@@ -582,3 +582,10 @@ def test_evaluation_smoke_on_the_real_data():
     for name, result in results["metrics"].items():
         assert result["n"] > 0 and 0.0 <= result["value"] <= 1.0, name
     assert orjson.loads(orjson.dumps(results))["metrics"].keys() == results["metrics"].keys()
+
+
+@pytest.mark.parametrize(("ours", "acled", "same"), [
+    ("Idlib", "Idleb", True), ("Lowgar", "Logar", True), ("Kabul", "Kunar", False), ("Donetsk", "Luhansk", False),
+])
+def test_evaluation_region_names_compare_loosely(ours, acled, same):
+    assert metrics.same_region(ours, acled, None) is same

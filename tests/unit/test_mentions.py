@@ -100,3 +100,11 @@ def test_mentions_a_bare_locative_small_town_needs_the_articles_country():
 ])
 def test_mentions_institutions_name_their_place(text, expected):
     assert names(text) == expected
+
+
+def test_mentions_tagged_places_side_by_side_are_one_where_the_gazetteer_knows_them():
+    assert names("Shots in [Tijuana|GPE] , [Baja|GPE] [California|GPE] .") == ["Tijuana", "Baja California"]
+
+
+def test_mentions_a_prefix_feature_tagged_alone_takes_its_name():
+    assert names("A body was found in [Colonia|GPE] Jardines de la Mesa .") == ["Jardines de la Mesa"]
