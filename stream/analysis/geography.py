@@ -44,7 +44,7 @@ def article_geography(sentences: Iterable[Span], dateline: list[str], entities: 
                                 mission_countries(" ".join(sent.text for sent in sentences)))
     main = main_place(named, evidence)
     if main is not None:  # the article's namesakes lie where it is about: "Florence" near "Huntsville, AL"
-        evidence = evidence.plus(resolve(main[0], evidence, main[1]).entry)
+        evidence = evidence.at_home(resolve(main[0], evidence, main[1]).entry)
     return Geography(evidence, main, tuple(named))
 
 

@@ -96,6 +96,7 @@ class Evidence:
     countries: tuple[tuple[str, int], ...] = ()
     regions: frozenset[str] = frozenset()  # admin1 codes
     dateline: frozenset[str] = frozenset()
+    home: str | None = None  # the admin1 code of the place the article is about (its main place)
 
     @staticmethod
     def of(countries: Iterable[str] | "Evidence" = ()) -> "Evidence":
@@ -103,12 +104,12 @@ class Evidence:
             return countries
         return Evidence(tuple((c, 1) for c in sorted(set(countries))))
 
-    def plus(self, entry: Entry) -> "Evidence":
-        """This evidence and one more place: its country (weight 1) and region."""
+    def at_home(self, entry: Entry) -> "Evidence":
+        """This evidence and the place the article is about: its country (weight 1) and its region, the home."""
         weights = Counter(dict(self.countries))
         weights[entry.country_code] += 1
         regions = self.regions | ({entry.admin1_code} if entry.admin1_code else set())
-        return Evidence(tuple(sorted(weights.items())), frozenset(regions), self.dateline)
+        return Evidence(tuple(sorted(weights.items())), frozenset(regions), self.dateline, entry.admin1_code)
 
     def weight(self, country: str) -> int:
         return next((w for c, w in self.countries if c == country), 0)
@@ -193,6 +194,11 @@ def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Reso
     if best_score <= 0 and main not in (None, best.country_code) and best.population < BIG_PLACE:
         return Resolution(None, None, f"only a small namesake in {best.country_code}; the article is about {main}",
                           tuple(sorted({e.country_code for e in entries})))
+    home = evidence.home
+    if home and not around and best.kind == "town" and best.population < BIG_PLACE and home[:2] == best.country_code \
+            and best.admin1_code not in evidence.regions:  # "Parramore" in an Orlando story is not the Texan one
+        return Resolution(None, None, f"only a small town elsewhere in {best.country_code}; the article is about "
+                                      f"{home}", (best.country_code,))
     if loose_only and best_score <= 0 and best.population < BIG_PLACE and best.kind != "admin1":
         return Resolution(None, None, f"only a loose spelling of {best.name} ({best.country_code})",
                           tuple(sorted({e.country_code for e in entries})))

@@ -177,6 +177,14 @@ def test_places_a_region_the_text_names_before_namesakes_all_over_the_country():
     assert found.entry.admin1_name == "Donetsk" and found.how == "container"
 
 
+def test_places_a_small_town_elsewhere_in_the_articles_country_is_not_its_place():
+    orlando = resolve("Orlando").entry
+    evidence = Evidence.of(["US"]).at_home(orlando)
+    found = resolve("Parramore", evidence)  # an Orlando neighbourhood; GeoNames knows only a Texan hamlet
+    assert found.entry is None and found.candidates == ("US",) and "elsewhere" in found.why
+    assert resolve("Parramore", evidence, ("Texas",)).entry is not None  # unless the text puts it there
+
+
 def test_places_a_postal_code_alone_is_not_a_place():
     assert resolve("OH").entry is None
 
