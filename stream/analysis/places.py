@@ -59,8 +59,10 @@ MORE_GROUPS = {
 
 @lru_cache(maxsize=1)
 def _groups() -> dict[str, str]:
-    """Loose name key -> home country: the actor list's groups and forces by every alias, then MORE_GROUPS."""
-    listed = {loose(normalize(alias)): actor.country for alias, actor in actor_list().by_alias.items() if actor.country}
+    """Loose name key -> home country: the actor list's groups and forces by every alias (not external forces:
+    they act abroad), then MORE_GROUPS."""
+    listed = {loose(normalize(alias)): actor.country for alias, actor in actor_list().by_alias.items()
+              if actor.country and actor.type != "external_forces"}  # "Saudi-led coalition" strikes Yemen
     return listed | {loose(normalize(alias)): code for alias, code in MORE_GROUPS.items()}
 
 
@@ -171,10 +173,11 @@ def _container_name(name: str) -> str:
 @lru_cache(maxsize=8192)
 def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Resolution:
     name = lx.US_STATE_ABBREVIATIONS.get(name, name)
-    # each container is read inside the ones after it: "Mayafulka (Baydhaba, Bay)"
-    around = [r.entry for r in (_resolve(c, evidence, containers[k + 1:]) for k, c in enumerate(containers))
-              if r.entry is not None]
+    around = _around(containers, evidence)
     entries, loose_only, feature = _candidates(name)
+    if containers and not around:  # the text's own chain over the article's evidence: "Baqim (Sadah)" in Yemen
+        plain = _around(containers, Evidence())
+        around = plain if any(_agrees(e, c) for e in entries for c in plain) else around
     if not entries:
         return _by_container(around) or Resolution(None, None, "not in the gazetteer")
     if loose_only:  # a loose spelling with nothing for it: only a region or a big place
@@ -209,6 +212,12 @@ def _resolve(name: str, evidence: Evidence, containers: tuple[str, ...]) -> Reso
     if found.how == "namesakes" and inner is not None and _KIND_RANK[inner.entry.kind] > _KIND_RANK[found.entry.kind]:
         return inner  # "Pisky, Donetsk": namesakes all over Ukraine, but the text says which region
     return found
+
+
+def _around(containers: tuple[str, ...], evidence: Evidence) -> list[Entry]:
+    """The containers that resolve, each read inside the ones after it: "Mayafulka (Baydhaba, Bay)"."""
+    return [r.entry for r in (_resolve(c, evidence, containers[k + 1:]) for k, c in enumerate(containers))
+            if r.entry is not None]
 
 
 def _held_by_namesake(scored: list[tuple[int, Entry]], containers: tuple[str, ...]) -> Entry | None:

@@ -185,6 +185,15 @@ def test_places_a_small_town_elsewhere_in_the_articles_country_is_not_its_place(
     assert resolve("Parramore", evidence, ("Texas",)).entry is not None  # unless the text puts it there
 
 
+def test_places_external_forces_are_no_evidence_of_where():
+    assert group_country("Saudi-led coalition") is None and group_country("Houthis") == "YE"
+
+
+def test_places_the_texts_own_chain_over_the_articles_country():
+    found = resolve("Baqim", Evidence.of(["SA"]), ("Sadah",))  # both small, both in Yemen's Sa'dah
+    assert found.entry.country_code == "YE" and found.entry.admin1_name == "Sa'dah"
+
+
 def test_places_a_postal_code_alone_is_not_a_place():
     assert resolve("OH").entry is None
 
