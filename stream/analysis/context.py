@@ -7,7 +7,7 @@ needs from the ones before it (the last named source, for "they said").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from spacy.tokens import Span, Token
@@ -16,7 +16,8 @@ from stream.analysis import lexicon as lx
 from stream.analysis.actors import describe
 from stream.analysis.dates import resolve_time
 from stream.analysis.mentions import place_mentions as mentions
-from stream.analysis.places import (LOCATION_FIELDS, Evidence, containers, country_fields, country_name,
+from stream.analysis.mentions import span_containers, text_of
+from stream.analysis.places import (LOCATION_FIELDS, Evidence, country_fields, country_name,
                                     geo_fields, is_country, is_feature_word)
 from stream.analysis.syntax import (
     ancestors_with_self,
@@ -52,6 +53,7 @@ class ArticleContext:
     quoting: str | None = None  # "Police said:" ended the last sentence: its quotation follows
     countries: Evidence = Evidence()  # what the article's places, demonyms and groups say of where it is
     geocoded: dict | None = None  # place name -> its entity's location fields (read with the text around it)
+    mentions: dict = field(default_factory=dict)  # (document, start, end) of a sentence -> its place mentions
 
     def is_place(self, ent: Span) -> bool:
         """A place entity, or a name the article tags as a place elsewhere ("Kharkiv officials" as ORG)."""
@@ -392,12 +394,15 @@ def _geo(name: str, ctx: ArticleContext, around: tuple[str, ...] = ()) -> dict:
 def _place(ent: Span, ctx: ArticleContext, basis: str) -> dict:
     text = ent.text.removeprefix("the ")
     return {"text": text, "start": ent.start_char + ctx.offset, "end": ent.end_char + ctx.offset, "basis": basis,
-            **_geo(text, ctx, containers(ent.doc.text, ent.start_char, ent.end_char))}
+            **_geo(text, ctx, span_containers(ent))}
 
 
 def place_mentions(sent: Span, ctx: ArticleContext) -> list[Span]:
-    """The sentence's places: tagged ones, and towns the tagger missed."""
-    return mentions(sent, ctx.countries, ctx.is_place)
+    """The sentence's places: tagged ones, and towns the tagger missed (found once per sentence)."""
+    key = (id(sent.doc), sent.start, sent.end)
+    if key not in ctx.mentions:
+        ctx.mentions[key] = mentions(sent, ctx.countries, ctx.is_place)
+    return ctx.mentions[key]
 
 
 def remember(sent: Span, ctx: ArticleContext) -> None:
@@ -425,7 +430,7 @@ def _remember_place(sent: Span, ctx: ArticleContext) -> None:
         ent, geo = known[-1] if known else places[-1]
         inner = [e for e, g in known if _inside(g, geo)]
         last = inner[-1] if inner else ent
-        ctx.last_place = (last.text.removeprefix("the "), containers(last.doc.text, last.start_char, last.end_char))
+        ctx.last_place = (last.text.removeprefix("the "), span_containers(last))
 
 
 def _innermost(mentions: list[Span]) -> list[Span]:
@@ -439,7 +444,7 @@ _CONTAINER_LINK = re.compile(r"\s*(?:,|\(|\bin\b)\s*(?:the\s+)?$", re.I)
 
 def _contains(before: Span, after: Span) -> bool:
     """The text puts ``before`` in ``after``: "Tonala, Jalisco", "Namava (Cabo Delgado)", "Jurdi in Deir-ez-Zor"."""
-    return bool(_CONTAINER_LINK.fullmatch(before.doc.text[before.end_char:after.start_char]))
+    return bool(_CONTAINER_LINK.fullmatch(text_of(before.doc)[before.end_char:after.start_char]))
 
 
 def _inside(inner: dict, outer: dict) -> bool:

@@ -14,8 +14,8 @@ from typing import Iterable
 
 from spacy.tokens import Span
 
-from stream.analysis.mentions import PLACE_LABELS, place_mentions
-from stream.analysis.places import Evidence, article_evidence, containers, mission_countries, resolve
+from stream.analysis.mentions import PLACE_LABELS, place_mentions, span_containers
+from stream.analysis.places import Evidence, article_evidence, mission_countries, resolve
 
 Named = tuple[str, tuple[str, ...]]  # a place name and the names the text says contain it
 
@@ -29,7 +29,7 @@ class Geography:
 
 def named_places(sentences: Iterable[Span]) -> list[Named]:
     """Every place mention of the sentences, in order, with its containers."""
-    return [(span.text.removeprefix("the "), containers(span.doc.text, span.start_char, span.end_char))
+    return [(span.text.removeprefix("the "), span_containers(span))
             for sent in sentences for span in place_mentions(sent)]
 
 

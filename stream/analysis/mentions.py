@@ -62,13 +62,28 @@ NOT_NAMES = frozenset("""january february march april may june july august septe
 monday tuesday wednesday thursday friday saturday sunday the a an this that these those his her their its our my
 i we he she they it christmas ramadan eid easter covid-19 covid coronavirus""".split())
 LIST_WORDS = frozenset({"and", "or", ",", "&", "("})  # a list, or the containers of "X (Y, Z)"
+_TEXT = "stream.text"  # the key of a document's joined text in its user data
 MIN_POPULATION = 50_000  # a name after a bare locative that the gazetteer places, unvouched, must be this big
+
+
+def text_of(doc) -> str:
+    """A document's text, joined once (``Doc.text`` joins its tokens again at every read)."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+def span_containers(span: Span) -> tuple[str, ...]:
+    """The names the text says contain the span's ("Bama, Borno State")."""
+    return containers(text_of(span.doc), span.start_char, span.end_char)
 
 
 def place_mentions(sent: Span, evidence: Evidence = Evidence(), is_place=None) -> list[Span]:
     """The sentence's place mentions in text order: the tagger's (``is_place`` says which of its entities
     count; by default those of a place label), and the framed names it missed."""
     is_place = is_place or (lambda ent: ent.label_ in PLACE_LABELS)
+    parsed = sent[0].dep_ != "" if len(sent) else False  # has_annotation("DEP") reads the whole document
     tagged = {}
     for ent in _joined([e for e in sent.ents if is_place(e)], evidence):
         span, _ = _without_prefix(_lengthened(ent, sent))
@@ -93,7 +108,7 @@ def place_mentions(sent: Span, evidence: Evidence = Evidence(), is_place=None) -
         span, prefixed = _without_prefix(run)
         span, institution = _without_institution(span) if span is not None else (None, False)
         frame = None if span is None or _is_actor(span, institution) else "feature" if prefixed else (
-            "institution" if institution else _frame(span, sent, framed_end))
+            "institution" if institution else _frame(span, sent, framed_end, parsed))
         if frame and _accepted(span, frame, evidence):
             found.append(span)
             framed_end = span.end if frame != "modifier" else framed_end
@@ -213,8 +228,8 @@ def _is_actor(span: Span, institution: bool = False) -> bool:
         span[-1].ent_type_ in ("NORP", "ORG")
 
 
-def _frame(span: Span, sent: Span, framed_end: int) -> str | None:
-    return _frame_before(span.doc, span.start, sent.start, framed_end) or _frame_after(span, sent)
+def _frame(span: Span, sent: Span, framed_end: int, parsed: bool) -> str | None:
+    return _frame_before(span.doc, span.start, sent.start, framed_end) or _frame_after(span, sent, parsed)
 
 
 def _frame_before(doc, start: int, sent_start: int, framed_end: int) -> str | None:
@@ -236,17 +251,17 @@ def _frame_before(doc, start: int, sent_start: int, framed_end: int) -> str | No
     return None
 
 
-def _frame_after(span: Span, sent: Span) -> str | None:
+def _frame_after(span: Span, sent: Span, parsed: bool) -> str | None:
     doc = span.doc
     after = doc[span.end] if span.end < sent.end else None
     if after is not None and (after.lower_ in AFTER_FEATURES or is_feature_word(after.text)) and after.is_lower:
         return "feature"
-    around = containers(doc.text, span.start_char, span.end_char)
+    around = span_containers(span) if after is not None and after.text in (",", "(") else ()
     if around:
         hit = resolve(around[0], Evidence(), around[1:])
         if hit.entry is not None and hit.entry.kind in ("admin1", "admin2", "country"):
             return "container"
-    if doc.has_annotation("DEP") and span.root.dep_ in ("compound", "nmod", "poss"):
+    if parsed and span.root.dep_ in ("compound", "nmod", "poss"):
         return "modifier"  # "Kharkiv regional officials": a big town only
     return None
 
@@ -256,7 +271,7 @@ def _accepted(span: Span, frame: str, evidence: Evidence) -> bool:
     institution, when the gazetteer places it (a region, a big town, the article's country, the only place of
     that name, or namesakes; not, after "in", "at" and the like, a name the tagger calls a person or
     organisation only because some small town bears it: "in Congress"); as a modifier, only a big town."""
-    around = containers(span.doc.text, span.start_char, span.end_char)
+    around = span_containers(span)
     hit = resolve(span.text, evidence, around)
     entry = hit.entry
     if frame == "modifier":
