@@ -49,6 +49,15 @@ _FEATURES = {
 _FEATURE_SUFFIX = re.compile(r"\s+(?:" + "|".join(sorted(_FEATURES, key=len, reverse=True)) + r")$", re.I)
 _KIND_RANK = {"town": 3, "admin2": 2, "admin1": 1, "country": 0}
 PRECISION = {"town": 1, "admin2": 2, "admin1": 2, "country": 3}
+# Regions of the world that span countries: no point stands for them, and GeoNames has villages of their names
+# ("Middle East", a Baltimore neighbourhood).
+WORLD_REGIONS = frozenset((
+    "middle east", "near east", "far east", "levant", "maghreb", "horn of africa", "west africa",
+    "east africa", "central africa", "southern africa", "north africa", "sub saharan africa", "central asia",
+    "south asia", "southeast asia", "east asia", "caucasus", "south caucasus", "north caucasus", "balkans",
+    "western balkans", "gulf", "persian gulf", "arabian peninsula", "latin america", "central america",
+    "south america", "caribbean", "europe", "asia", "africa", "americas", "oceania", "scandinavia", "baltics",
+    "lake chad basin", "great lakes"))
 # Armed groups the actor list (stream/analysis/data/actors.json) does not hold yet, by the names wire copy
 # uses, with their home country (ISO codes).
 MORE_GROUPS = {
@@ -158,6 +167,8 @@ def resolve(name: str, evidence: Evidence = Evidence(), containers: tuple[str, .
     """The place ``name`` stands for, given what contains it in the text and what the article says."""
     if not name or len(name) > MAX_NAME or not normalize(name):
         return Resolution(None, None, "not a place name" if name else "no name")
+    if normalize(name) in WORLD_REGIONS:
+        return Resolution(None, None, "a region of the world, not one place")
     name, *inner = [part.strip() for part in name.split(",") if part.strip()] or [""]
     around = [_container_name(c) for c in [*inner, *containers][:3]]
     return _resolve(name, evidence, tuple(around))  # "Chihuahua, Chihuahua"

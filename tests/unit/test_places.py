@@ -194,6 +194,12 @@ def test_places_the_texts_own_chain_over_the_articles_country():
     assert found.entry.country_code == "YE" and found.entry.admin1_name == "Sa'dah"
 
 
+@pytest.mark.parametrize("name", ["Middle East", "the Balkans", "Horn of Africa"])
+def test_places_regions_of_the_world_are_not_one_place(name):
+    found = resolve(name)
+    assert found.entry is None and "region of the world" in found.why
+
+
 def test_places_a_postal_code_alone_is_not_a_place():
     assert resolve("OH").entry is None
 
