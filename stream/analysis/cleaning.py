@@ -41,7 +41,7 @@ _BYLINE = re.compile(r"(?:[Bb]y|[Ff]rom) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}(?:
 _DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Za-z.'\u2019-]*(?: [A-Z][A-Za-z.'\u2019-]*){0,3}(?:, [A-Z][A-Za-z.'\u2019-]*(?: [A-Z][A-Za-z.]*){0,2})?)"
     r"(?:,? (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?"
-    r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&-]{0,30})\))?"
+    r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z0-9 .,&-]{0,30})\))?"  # "(AP)", "(WLNS)", "(July 3, 2015)"
     r"\s*[-\u2013\u2014]+(?:\s+|$)"
 )
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+")

@@ -359,6 +359,7 @@ _DIRECTION = (r"(?:(?:far|extreme)[- ])?(?:north|south|east|west|central|north-?
 _CONNECTOR = re.compile(
     r"(?i:(?:\s+(?:" + "|".join(sorted(_FEATURES, key=len, reverse=True)) + r"))?"
     r"\s*(?:,|\(|\bin\b|\bof\b|['\u2019]s\b)\s*(?:the\s+)?)(?:" + _DIRECTION + r"\s+)?")
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 _WORD = r"[A-Z](?:[\w&-]|['\u2019](?!s\b))*"  # "Dar'a", not "Faso's"
 _NAME = re.compile(_WORD + r"(?:[ -](?:" + _WORD + r"|al|el|de|du|des|la|le|and|&))*")
 _POSSESSOR = re.compile(r"([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)['\u2019]s\s+(?:" + _DIRECTION + r"\s+)?$")
@@ -377,6 +378,8 @@ def containers(text: str, start: int, end: int) -> tuple[str, ...]:
     pos, limit = end, min(len(text), end + WINDOW)
     while len(found) < 3:
         link = _CONNECTOR.match(text, pos, limit)
+        if link and pos == end and _POSSESSIVE.match(text, pos, limit):
+            break  # "Denver's Whittier neighbourhood": what follows lies in the name, not around it
         name = _NAME.match(text, link.end(), limit) if link else None
         if name is None:
             break

@@ -204,6 +204,7 @@ def test_cleaning_dateline_place(text, place):
     ("CONWAY, SC (WBTW) - A man was shot.", ["Conway", "SC"]),  # a postal code stays a code
     ("LANSING, Mich (WLNS) - A boy was shot.", ["Lansing", "Mich"]),
     ("KABUL, AFGHANISTAN - Gunmen attacked.", ["Kabul", "Afghanistan"]),
+    ("INDIANAPOLIS (July 3, 2015) - One man has died.", ["Indianapolis"]),
 ])
 def test_cleaning_dateline_places(text, places):
     assert dateline_places(text) == places

@@ -247,6 +247,7 @@ def test_places_a_namesake_abroad_yields_to_the_container():
     ("near Loka West (Central Equatoria state)", "Loka West", ("Central Equatoria",)),  # a name, not a direction
     ("near Taramchuk, Donetsk. During the day", "Taramchuk", ("Donetsk",)),
     ("in Kabul on Monday", "Kabul", ()),
+    ("in Denver's Whittier neighborhood", "Denver", ()),  # what follows lies in the name
 ])
 def test_places_containers_in_the_text(text, name, expected):
     start = text.index(name)
