@@ -15,7 +15,7 @@ from typing import Iterable
 from spacy.tokens import Span
 
 from stream.analysis.mentions import PLACE_LABELS, place_mentions, span_containers
-from stream.analysis.places import Evidence, article_evidence, mission_countries, resolve
+from stream.analysis.places import BIG_PLACE, Evidence, article_evidence, mission_countries, resolve
 
 Named = tuple[str, tuple[str, ...]]  # a place name and the names the text says contain it
 
@@ -50,10 +50,12 @@ def article_geography(sentences: Iterable[Span], dateline: list[str], entities: 
 
 def main_place(named: list[Named], evidence: Evidence) -> Named | None:
     """The place the article is about: of the places that resolve, the one named most often (a place under two
-    names counts once: "Kharkiv" and "Kharkov"), a town or region before a country, the first named among
-    equals. None when no place resolves."""
+    names counts once: "Kharkiv" and "Kharkov"; a region or a big town counts one more than it is named: a
+    city's neighbourhood that shares a small town's name is named as often as its city), a town or region
+    before a country, the first named among equals. None when no place resolves."""
     counts: Counter = Counter()
     first: dict[tuple, tuple[int, Named]] = {}
+    big: dict[tuple, bool] = {}
     for position, (name, around) in enumerate(named):
         entry = resolve(name, evidence, around).entry
         if entry is None:
@@ -61,7 +63,8 @@ def main_place(named: list[Named], evidence: Evidence) -> Named | None:
         key = (entry.kind, entry.country_code, entry.admin1_code, entry.geonameid or entry.name)
         counts[key] += 1
         first.setdefault(key, (position, (name, around)))
+        big[key] = entry.kind != "town" or entry.population >= BIG_PLACE
     if not counts:
         return None
-    best = max(counts, key=lambda key: (key[0] != "country", counts[key], -first[key][0]))
+    best = max(counts, key=lambda key: (key[0] != "country", counts[key] + big[key], -first[key][0]))
     return first[best][1]
