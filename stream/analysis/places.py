@@ -258,6 +258,9 @@ def _candidates(name: str) -> tuple[list[Entry], bool, str | None]:
     spelling matched, and the feature word's kind."""
     g = gazetteer()
     bare, feature = split_feature(name)
+    leading = _LEADING_FEATURE.match(bare)  # "Municipality of Alvaro Obregon", "the city of Dar'a"
+    if leading:
+        bare, feature = bare[leading.end():], feature or _FEATURES[leading.group(1).lower()]
     undirected = _LEADING_DIRECTION.sub("", bare)
     for attempt in dict.fromkeys((name, bare, undirected)):  # "Northern Iraq" is Iraq; "North Kivu" stays
         key = normalize(attempt)
@@ -363,6 +366,8 @@ _POSSESSIVE = re.compile(r"['\u2019]s\b")
 _WORD = r"[A-Z](?:[\w&-]|['\u2019](?!s\b))*"  # "Dar'a", not "Faso's"
 _NAME = re.compile(_WORD + r"(?:[ -](?:" + _WORD + r"|al|el|de|du|des|la|le|and|&))*")
 _POSSESSOR = re.compile(r"([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*)['\u2019]s\s+(?:" + _DIRECTION + r"\s+)?$")
+_LEADING_FEATURE = re.compile(r"^(?:the\s+)?(" + "|".join(sorted((f for f in _FEATURES if _FEATURES[f]), key=len,
+                                                                 reverse=True)) + r")\s+of\s+(?=\S)", re.I)
 _LEADING_DIRECTION = re.compile(r"^(?:" + _DIRECTION + r")\s+", re.I)
 WINDOW = 120  # characters of the text around a name read for containers
 

@@ -200,6 +200,15 @@ def test_places_regions_of_the_world_are_not_one_place(name):
     assert found.entry is None and "region of the world" in found.why
 
 
+@pytest.mark.parametrize(("name", "kind", "admin1"), [
+    ("Municipality of Alvaro Obregon", "admin2", "Michoacan"),  # a feature word and "of" before the name
+    ("the Province of Kandahar", "admin1", "Kandahar"),
+])
+def test_places_a_feature_word_of_the_name(name, kind, admin1):
+    entry = resolve(name, Evidence(), ("Michoacan",) if kind == "admin2" else ()).entry
+    assert (entry.kind, entry.admin1_name) == (kind, admin1)
+
+
 def test_places_a_postal_code_alone_is_not_a_place():
     assert resolve("OH").entry is None
 
